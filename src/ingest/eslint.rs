@@ -1,0 +1,20 @@
+//! ESLint `-f json`.
+
+use super::{Ctx, Head, ParseError};
+use crate::model::Findings;
+use std::io::BufRead;
+
+/// An array of `{filePath, messages}`.
+pub fn detect(head: &Head) -> bool {
+    head.json_start() == Some(b'[')
+        && head.contains("\"filePath\"")
+        && head.contains("\"messages\"")
+}
+
+/// Parses the report. Not written yet.
+pub fn parse(_input: &mut dyn BufRead, _ctx: &Ctx) -> Result<Findings, ParseError> {
+    Err(ParseError::at_byte(
+        0,
+        "reading this format is not implemented yet",
+    ))
+}

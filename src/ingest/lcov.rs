@@ -1,0 +1,370 @@
+//! LCOV tracefiles (`geninfo`, c8, nyc, Jest, Vitest, cargo-llvm-cov, coverage.py `lcov`).
+//!
+//! Records: `SF` starts a file and `end_of_record` ends it; `DA:line,hits[,checksum]`,
+//! `BRDA:line,block,branch,taken` (`-` is a branch never reached: counted, not covered),
+//! `FN:line[,end],name` with `FNDA:hits,name`, and LCOV 2's `FNL:index,line[,end]` with
+//! `FNA:index,hits,name`. `LF/LH/BRF/BRH/FNF/FNH` are only used when a file has no detail
+//! records (the details are what those totals summarize). The same file in several records
+//! (concatenated tracefiles) adds up, as `lcov -a` does.
+
+use super::cobertura::parse_u64;
+use super::{Ctx, Head, ParseError};
+use crate::model::{BranchLine, Coverage, DeclaredTotals, FileCoverage, Function, LineHits};
+use std::collections::HashMap;
+use std::io::BufRead;
+
+/// The first non-empty line is an LCOV record.
+pub fn detect(head: &Head) -> bool {
+    head.first_line_starts_with(&["TN:", "SF:"])
+}
+
+/// Longest line accepted; a longer one is an error, so memory stays bounded.
+const MAX_LINE: usize = 1 << 20;
+
+#[derive(Default)]
+struct FileAcc {
+    name: String,
+    lines: Vec<(u32, u64)>,
+    branches: Vec<(u32, bool)>,
+    functions: Vec<Function>,
+    by_name: HashMap<String, usize>,
+    by_index: HashMap<u64, usize>,
+    declared: DeclaredTotals,
+    has_declared: bool,
+}
+
+/// Parses an LCOV tracefile.
+pub fn parse(input: &mut dyn BufRead, ctx: &Ctx) -> Result<Coverage, ParseError> {
+    let mut cov = Coverage::default();
+    let mut cur: Option<FileAcc> = None;
+    let mut carry: Vec<u8> = Vec::new();
+    let mut lineno: u64 = 0;
+    loop {
+        let buf = input
+            .fill_buf()
+            .map_err(|e| ParseError::at_line(lineno + 1, 1, format!("cannot read: {e}")))?;
+        if buf.is_empty() {
+            if !carry.is_empty() {
+                lineno += 1;
+                let line = std::mem::take(&mut carry);
+                record(&line, lineno, &mut cur, &mut cov, ctx)?;
+            }
+            break;
+        }
+        let mut start = 0;
+        let len = buf.len();
+        while let Some(nl) = memchr::memchr(b'\n', &buf[start..]) {
+            lineno += 1;
+            let end = start + nl;
+            if carry.is_empty() {
+                record(&buf[start..end], lineno, &mut cur, &mut cov, ctx)?;
+            } else {
+                carry.extend_from_slice(&buf[start..end]);
+                let line = std::mem::take(&mut carry);
+                record(&line, lineno, &mut cur, &mut cov, ctx)?;
+            }
+            start = end + 1;
+        }
+        carry.extend_from_slice(&buf[start..]);
+        if carry.len() > MAX_LINE {
+            return Err(ParseError::at_line(
+                lineno + 1,
+                1,
+                format!(
+                    "a line longer than {} KiB; expected LCOV records",
+                    MAX_LINE >> 10
+                ),
+            ));
+        }
+        input.consume(len);
+    }
+    if let Some(f) = cur.take() {
+        // A final record without end_of_record still counts; many writers omit nothing, but
+        // a cut-off file should not lose what it had.
+        finish(f, &mut cov, ctx);
+    }
+    Ok(cov)
+}
+
+fn record(
+    raw: &[u8],
+    lineno: u64,
+    cur: &mut Option<FileAcc>,
+    cov: &mut Coverage,
+    ctx: &Ctx,
+) -> Result<(), ParseError> {
+    let line = raw.strip_suffix(b"\r").unwrap_or(raw);
+    if line.is_empty() {
+        return Ok(());
+    }
+    let Some(colon) = memchr::memchr(b':', line) else {
+        if line.trim_ascii() == b"end_of_record" {
+            if let Some(f) = cur.take() {
+                finish(f, cov, ctx);
+            }
+            return Ok(());
+        }
+        if line.trim_ascii().is_empty() {
+            return Ok(());
+        }
+        return Err(err(
+            lineno,
+            1,
+            line,
+            "expected an LCOV record such as SF:, DA: or end_of_record",
+        ));
+    };
+    let (tag, value) = (&line[..colon], &line[colon + 1..]);
+    let col = colon as u64 + 2;
+    match tag {
+        b"DA" => {
+            let f = need_file(cur, lineno, line)?;
+            let mut it = value.splitn(3, |b| *b == b',');
+            let (Some(l), Some(h)) = (it.next(), it.next()) else {
+                return Err(err(lineno, col, line, "expected DA:<line>,<hits>"));
+            };
+            let l = parse_u64(l)
+                .and_then(|n| u32::try_from(n).ok())
+                .ok_or_else(|| {
+                    err(
+                        lineno,
+                        col,
+                        line,
+                        "expected DA:<line>,<hits> with a whole line number",
+                    )
+                })?;
+            let h = parse_count(h).ok_or_else(|| {
+                err(
+                    lineno,
+                    col,
+                    line,
+                    "expected DA:<line>,<hits> with a whole hit count",
+                )
+            })?;
+            f.lines.push((l, h));
+        }
+        b"BRDA" => {
+            let f = need_file(cur, lineno, line)?;
+            let parts: Vec<&[u8]> = value.splitn(4, |b| *b == b',').collect();
+            if parts.len() != 4 {
+                return Err(err(
+                    lineno,
+                    col,
+                    line,
+                    "expected BRDA:<line>,<block>,<branch>,<taken>",
+                ));
+            }
+            let l = parse_u64(parts[0])
+                .and_then(|n| u32::try_from(n).ok())
+                .ok_or_else(|| {
+                    err(
+                        lineno,
+                        col,
+                        line,
+                        "expected BRDA:<line>,... with a whole line number",
+                    )
+                })?;
+            let taken = match parts[3].trim_ascii() {
+                b"-" => false,
+                t => {
+                    parse_count(t).ok_or_else(|| {
+                        err(
+                            lineno,
+                            col,
+                            line,
+                            "expected BRDA taken count to be a number or '-'",
+                        )
+                    })? > 0
+                }
+            };
+            f.branches.push((l, taken));
+        }
+        b"SF" => {
+            if let Some(f) = cur.take() {
+                // A missing end_of_record: close the previous file.
+                finish(f, cov, ctx);
+            }
+            let name = std::str::from_utf8(value)
+                .map_err(|_| err(lineno, col, line, "expected a UTF-8 file name"))?;
+            *cur = Some(FileAcc {
+                name: name.to_string(),
+                ..Default::default()
+            });
+        }
+        b"FN" => {
+            let f = need_file(cur, lineno, line)?;
+            // FN:<line>,<name> or LCOV 2's FN:<line>,<end line>,<name>.
+            let mut it = value.splitn(2, |b| *b == b',');
+            let l = it
+                .next()
+                .and_then(parse_u64)
+                .and_then(|n| u32::try_from(n).ok());
+            let (Some(l), Some(rest)) = (l, it.next()) else {
+                return Err(err(lineno, col, line, "expected FN:<line>,<name>"));
+            };
+            let name = match memchr::memchr(b',', rest) {
+                Some(p) if parse_u64(&rest[..p]).is_some() => &rest[p + 1..],
+                _ => rest,
+            };
+            let name = String::from_utf8_lossy(name).into_owned();
+            if !f.by_name.contains_key(&name) {
+                f.by_name.insert(name.clone(), f.functions.len());
+                f.functions.push(Function {
+                    name,
+                    line: l,
+                    hits: 0,
+                });
+            }
+        }
+        b"FNDA" => {
+            let f = need_file(cur, lineno, line)?;
+            let mut it = value.splitn(2, |b| *b == b',');
+            let h = it.next().and_then(parse_count);
+            let (Some(h), Some(name)) = (h, it.next()) else {
+                return Err(err(lineno, col, line, "expected FNDA:<hits>,<name>"));
+            };
+            let name = String::from_utf8_lossy(name).into_owned();
+            match f.by_name.get(&name) {
+                Some(&i) => f.functions[i].hits = f.functions[i].hits.saturating_add(h),
+                None => {
+                    f.by_name.insert(name.clone(), f.functions.len());
+                    f.functions.push(Function {
+                        name,
+                        line: 0,
+                        hits: h,
+                    });
+                }
+            }
+        }
+        b"FNL" => {
+            let f = need_file(cur, lineno, line)?;
+            let mut it = value.splitn(3, |b| *b == b',');
+            let idx = it.next().and_then(parse_u64);
+            let l = it
+                .next()
+                .and_then(parse_u64)
+                .and_then(|n| u32::try_from(n).ok());
+            let (Some(idx), Some(l)) = (idx, l) else {
+                return Err(err(
+                    lineno,
+                    col,
+                    line,
+                    "expected FNL:<index>,<line>[,<end line>]",
+                ));
+            };
+            f.by_index.insert(idx, f.functions.len());
+            f.functions.push(Function {
+                name: String::new(),
+                line: l,
+                hits: 0,
+            });
+        }
+        b"FNA" => {
+            let f = need_file(cur, lineno, line)?;
+            let mut it = value.splitn(3, |b| *b == b',');
+            let idx = it.next().and_then(parse_u64);
+            let h = it.next().and_then(parse_count);
+            let (Some(idx), Some(h), Some(name)) = (idx, h, it.next()) else {
+                return Err(err(lineno, col, line, "expected FNA:<index>,<hits>,<name>"));
+            };
+            let Some(&i) = f.by_index.get(&idx) else {
+                return Err(err(
+                    lineno,
+                    col,
+                    line,
+                    "FNA names an index no FNL record declared",
+                ));
+            };
+            let func = &mut f.functions[i];
+            if func.name.is_empty() {
+                func.name = String::from_utf8_lossy(name).into_owned();
+                func.hits = h;
+            }
+            // Aliases (several names for one function) share the record; count it once.
+        }
+        b"LF" | b"LH" | b"BRF" | b"BRH" | b"FNF" | b"FNH" => {
+            let f = need_file(cur, lineno, line)?;
+            let n = parse_u64(value)
+                .ok_or_else(|| err(lineno, col, line, "expected a whole number"))?;
+            f.has_declared = true;
+            let d = &mut f.declared;
+            match tag {
+                b"LF" => d.lines_total = n,
+                b"LH" => d.lines_covered = n,
+                b"BRF" => d.branches_total = n,
+                b"BRH" => d.branches_covered = n,
+                b"FNF" => d.functions_total = n,
+                _ => d.functions_covered = n,
+            }
+        }
+        // Test names, version stamps, and records we do not use (MC/DC, checksums).
+        _ if tag.iter().all(|b| b.is_ascii_uppercase()) => {}
+        _ => {
+            return Err(err(
+                lineno,
+                1,
+                line,
+                "expected an LCOV record such as SF:, DA: or end_of_record",
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn need_file<'a>(
+    cur: &'a mut Option<FileAcc>,
+    lineno: u64,
+    line: &[u8],
+) -> Result<&'a mut FileAcc, ParseError> {
+    cur.as_mut().ok_or_else(|| {
+        err(
+            lineno,
+            1,
+            line,
+            "record outside a file: expected SF:<path> first",
+        )
+    })
+}
+
+/// Hit counts; some writers emit them as floats (`1.0`) or negative for "not instrumented".
+fn parse_count(v: &[u8]) -> Option<u64> {
+    parse_u64(v).or_else(|| {
+        let f: f64 = std::str::from_utf8(v).ok()?.trim().parse().ok()?;
+        f.is_finite().then_some(if f <= 0.0 { 0 } else { f as u64 })
+    })
+}
+
+fn err(lineno: u64, col: u64, line: &[u8], expected: &str) -> ParseError {
+    let shown = String::from_utf8_lossy(&line[..line.len().min(60)]);
+    ParseError::at_line(lineno, col, format!("{expected}; found {shown:?}"))
+}
+
+fn finish(f: FileAcc, cov: &mut Coverage, ctx: &Ctx) {
+    let path = ctx.paths.resolve(&f.name, &[]);
+    let mut branches: Vec<BranchLine> = Vec::new();
+    let mut br = f.branches;
+    br.sort_by_key(|b| b.0);
+    for (line, taken) in br {
+        match branches.last_mut() {
+            Some(b) if b.line == line => {
+                b.total += 1;
+                b.covered += u32::from(taken);
+            }
+            _ => branches.push(BranchLine {
+                line,
+                covered: u32::from(taken),
+                total: 1,
+            }),
+        }
+    }
+    let no_detail = f.lines.is_empty() && branches.is_empty() && f.functions.is_empty();
+    cov.add_file(
+        path,
+        FileCoverage {
+            lines: LineHits::from_pairs(f.lines),
+            branches,
+            functions: f.functions,
+            declared: (no_detail && f.has_declared).then_some(f.declared),
+        },
+    );
+}

@@ -1,0 +1,383 @@
+//! Coverage: files → line hits, branches per line, functions.
+
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Coverage of a whole project, keyed by repository-relative path (`/` separators).
+#[derive(Debug, Default, Clone, PartialEq, Serialize)]
+pub struct Coverage {
+    /// Per file, keyed by repository-relative path.
+    pub files: BTreeMap<String, FileCoverage>,
+}
+
+/// Coverage of one source file.
+#[derive(Debug, Default, Clone, PartialEq, Serialize)]
+pub struct FileCoverage {
+    /// Coverable lines with their hit counts.
+    pub lines: LineHits,
+    /// Branch counts per line, sorted by line.
+    pub branches: Vec<BranchLine>,
+    /// Functions (methods) with the line they start on.
+    pub functions: Vec<Function>,
+    /// Totals the report states where it has no line-level data (summary-only formats).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub declared: Option<DeclaredTotals>,
+}
+
+/// Branches on one line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct BranchLine {
+    /// 1-based line number.
+    pub line: u32,
+    /// Branches taken at least once.
+    pub covered: u32,
+    /// Branches in all.
+    pub total: u32,
+}
+
+/// A function or method.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Function {
+    /// Name as the report gives it.
+    pub name: String,
+    /// 1-based line where it starts (0 if unknown).
+    pub line: u32,
+    /// Times it was entered.
+    pub hits: u64,
+}
+
+/// Totals a summary-only report states for a file.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct DeclaredTotals {
+    /// Lines that can be covered.
+    pub lines_total: u64,
+    /// Lines covered.
+    pub lines_covered: u64,
+    /// Branches in all.
+    pub branches_total: u64,
+    /// Branches covered.
+    pub branches_covered: u64,
+    /// Functions in all.
+    pub functions_total: u64,
+    /// Functions covered.
+    pub functions_covered: u64,
+}
+
+/// Totals over a set of files.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct CoverageTotals {
+    /// Files with coverage data.
+    pub files: u64,
+    /// Coverable lines.
+    pub lines_total: u64,
+    /// Lines with at least one hit.
+    pub lines_covered: u64,
+    /// Branches in all.
+    pub branches_total: u64,
+    /// Branches taken.
+    pub branches_covered: u64,
+    /// Functions in all.
+    pub functions_total: u64,
+    /// Functions entered at least once.
+    pub functions_covered: u64,
+}
+
+impl CoverageTotals {
+    /// Line coverage in percent, `None` when there are no coverable lines.
+    pub fn line_percent(&self) -> Option<f64> {
+        percent(self.lines_covered, self.lines_total)
+    }
+    /// Branch coverage in percent, `None` when there are no branches.
+    pub fn branch_percent(&self) -> Option<f64> {
+        percent(self.branches_covered, self.branches_total)
+    }
+    /// Function coverage in percent, `None` when there are no functions.
+    pub fn function_percent(&self) -> Option<f64> {
+        percent(self.functions_covered, self.functions_total)
+    }
+}
+
+/// `covered / total` in percent, or `None` for an empty total.
+pub fn percent(covered: u64, total: u64) -> Option<f64> {
+    (total > 0).then(|| covered as f64 * 100.0 / total as f64)
+}
+
+impl FileCoverage {
+    /// This file's totals (line-level data where present, else the declared totals).
+    pub fn totals(&self) -> CoverageTotals {
+        let mut t = CoverageTotals {
+            files: 1,
+            ..Default::default()
+        };
+        if let Some(d) = self.declared
+            && self.lines.is_empty()
+            && self.branches.is_empty()
+            && self.functions.is_empty()
+        {
+            t.lines_total = d.lines_total;
+            t.lines_covered = d.lines_covered;
+            t.branches_total = d.branches_total;
+            t.branches_covered = d.branches_covered;
+            t.functions_total = d.functions_total;
+            t.functions_covered = d.functions_covered;
+            return t;
+        }
+        for (_, hits) in self.lines.iter() {
+            t.lines_total += 1;
+            t.lines_covered += u64::from(hits > 0);
+        }
+        for b in &self.branches {
+            t.branches_total += u64::from(b.total);
+            t.branches_covered += u64::from(b.covered.min(b.total));
+        }
+        t.functions_total = self.functions.len() as u64;
+        t.functions_covered = self.functions.iter().filter(|f| f.hits > 0).count() as u64;
+        t
+    }
+
+    /// Adds another report's data for the same file: a line is covered if either covered it,
+    /// hits add up; branch counts keep the larger of each (the reports name no branch identity).
+    pub fn merge(&mut self, other: FileCoverage) {
+        self.lines = self.lines.merged(&other.lines);
+        if !other.branches.is_empty() {
+            let mut all = std::mem::take(&mut self.branches);
+            all.extend(other.branches);
+            all.sort_by_key(|b| b.line);
+            let mut out: Vec<BranchLine> = Vec::with_capacity(all.len());
+            for b in all {
+                match out.last_mut() {
+                    Some(last) if last.line == b.line => {
+                        last.total = last.total.max(b.total);
+                        last.covered = last.covered.max(b.covered);
+                    }
+                    _ => out.push(b),
+                }
+            }
+            self.branches = out;
+        }
+        for f in other.functions {
+            match self
+                .functions
+                .iter_mut()
+                .find(|g| g.name == f.name && g.line == f.line)
+            {
+                Some(g) => g.hits = g.hits.saturating_add(f.hits),
+                None => self.functions.push(f),
+            }
+        }
+        self.declared = match (self.declared, other.declared) {
+            (Some(a), Some(b)) => Some(DeclaredTotals {
+                lines_total: a.lines_total.max(b.lines_total),
+                lines_covered: a.lines_covered.max(b.lines_covered),
+                branches_total: a.branches_total.max(b.branches_total),
+                branches_covered: a.branches_covered.max(b.branches_covered),
+                functions_total: a.functions_total.max(b.functions_total),
+                functions_covered: a.functions_covered.max(b.functions_covered),
+            }),
+            (a, b) => a.or(b),
+        };
+    }
+}
+
+impl Coverage {
+    /// Adds one file's coverage, merging with what is already there.
+    pub fn add_file(&mut self, path: String, file: FileCoverage) {
+        match self.files.get_mut(&path) {
+            Some(existing) => existing.merge(file),
+            None => {
+                self.files.insert(path, file);
+            }
+        }
+    }
+
+    /// Merges another report (another shard, another format) into this one.
+    pub fn merge(&mut self, other: Coverage) {
+        for (path, file) in other.files {
+            self.add_file(path, file);
+        }
+    }
+
+    /// Totals over all files.
+    pub fn totals(&self) -> CoverageTotals {
+        let mut t = CoverageTotals::default();
+        for f in self.files.values() {
+            let ft = f.totals();
+            t.files += 1;
+            t.lines_total += ft.lines_total;
+            t.lines_covered += ft.lines_covered;
+            t.branches_total += ft.branches_total;
+            t.branches_covered += ft.branches_covered;
+            t.functions_total += ft.functions_total;
+            t.functions_covered += ft.functions_covered;
+        }
+        t
+    }
+}
+
+/// Coverable lines and their hit counts, stored compactly: sorted by line, each entry
+/// written as two LEB128 varints (the gap from the previous line, then the hits), which
+/// takes about two bytes a line. A 200 MB report of 5,000 files holds a few million
+/// lines, so this is what keeps memory proportional to lines rather than to bytes.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct LineHits {
+    bytes: Vec<u8>,
+    len: u32,
+}
+
+impl std::fmt::Debug for LineHits {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_map().entries(self.iter()).finish()
+    }
+}
+
+impl Serialize for LineHits {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(Some(self.len()))?;
+        for (line, hits) in self.iter() {
+            m.serialize_entry(&line, &hits)?;
+        }
+        m.end()
+    }
+}
+
+impl LineHits {
+    /// Builds from `(line, hits)` pairs in any order; a repeated line adds its hits.
+    pub fn from_pairs(mut pairs: Vec<(u32, u64)>) -> Self {
+        pairs.sort_unstable_by_key(|p| p.0);
+        let mut out = Builder::default();
+        for (line, hits) in pairs {
+            out.push(line, hits);
+        }
+        out.finish()
+    }
+
+    /// Number of coverable lines.
+    pub fn len(&self) -> usize {
+        self.len as usize
+    }
+
+    /// True when no line is listed.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// `(line, hits)` in ascending line order.
+    pub fn iter(&self) -> LineHitsIter<'_> {
+        LineHitsIter {
+            bytes: &self.bytes,
+            pos: 0,
+            line: 0,
+        }
+    }
+
+    /// Hits of one line, `None` when the line is not coverable.
+    pub fn get(&self, line: u32) -> Option<u64> {
+        self.iter()
+            .take_while(|&(l, _)| l <= line)
+            .find(|&(l, _)| l == line)
+            .map(|(_, h)| h)
+    }
+
+    /// Union of two sets of lines, hits added.
+    pub fn merged(&self, other: &LineHits) -> LineHits {
+        if other.is_empty() {
+            return self.clone();
+        }
+        if self.is_empty() {
+            return other.clone();
+        }
+        let mut out = Builder::default();
+        let (mut a, mut b) = (self.iter().peekable(), other.iter().peekable());
+        // Both sides are sorted; the builder adds the hits of a line that comes twice.
+        loop {
+            let next = match (a.peek(), b.peek()) {
+                (Some(&pa), Some(&pb)) if pa.0 <= pb.0 => a.next(),
+                (_, Some(_)) => b.next(),
+                (Some(_), None) => a.next(),
+                (None, None) => break,
+            };
+            if let Some((line, hits)) = next {
+                out.push(line, hits);
+            }
+        }
+        out.finish()
+    }
+}
+
+/// Appends lines in ascending order, folding a repeated line into one entry.
+#[derive(Default)]
+struct Builder {
+    out: LineHits,
+    pending: Option<(u32, u64)>,
+    last: u32,
+}
+
+impl Builder {
+    fn push(&mut self, line: u32, hits: u64) {
+        match &mut self.pending {
+            Some((l, h)) if *l == line => *h = h.saturating_add(hits),
+            _ => {
+                self.flush();
+                self.pending = Some((line, hits));
+            }
+        }
+    }
+
+    fn flush(&mut self) {
+        if let Some((line, hits)) = self.pending.take() {
+            write_varint(&mut self.out.bytes, u64::from(line - self.last));
+            write_varint(&mut self.out.bytes, hits);
+            self.out.len += 1;
+            self.last = line;
+        }
+    }
+
+    fn finish(mut self) -> LineHits {
+        self.flush();
+        self.out.bytes.shrink_to_fit();
+        self.out
+    }
+}
+
+/// Iterator over [`LineHits`].
+pub struct LineHitsIter<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+    line: u32,
+}
+
+impl Iterator for LineHitsIter<'_> {
+    type Item = (u32, u64);
+    fn next(&mut self) -> Option<(u32, u64)> {
+        if self.pos >= self.bytes.len() {
+            return None;
+        }
+        let gap = read_varint(self.bytes, &mut self.pos);
+        let hits = read_varint(self.bytes, &mut self.pos);
+        self.line = self.line.wrapping_add(gap as u32);
+        Some((self.line, hits))
+    }
+}
+
+fn write_varint(out: &mut Vec<u8>, mut v: u64) {
+    while v >= 0x80 {
+        out.push((v as u8) | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+fn read_varint(bytes: &[u8], pos: &mut usize) -> u64 {
+    let mut v = 0u64;
+    let mut shift = 0;
+    while let Some(&b) = bytes.get(*pos) {
+        *pos += 1;
+        v |= u64::from(b & 0x7f) << shift;
+        if b < 0x80 {
+            break;
+        }
+        shift += 7;
+    }
+    v
+}

@@ -1,0 +1,11 @@
+//! The normalized model: the only types the rest of shipgate sees.
+
+pub mod coverage;
+pub mod findings;
+pub mod tests;
+
+pub use coverage::{
+    BranchLine, Coverage, CoverageTotals, DeclaredTotals, FileCoverage, Function, LineHits,
+};
+pub use findings::{Category, Finding, FindingCounts, Findings, Level, Location, Severity};
+pub use tests::{TestCase, TestCounts, TestRun, TestStatus, TestSuite};

@@ -1,0 +1,1 @@
+//! Tests: finding_formats.

@@ -1,0 +1,10 @@
+//! One integration-test binary; a module per area.
+
+mod support;
+
+mod bad_input;
+mod cli;
+mod coverage_formats;
+mod finding_formats;
+mod real_fixtures;
+mod test_formats;

@@ -1,0 +1,1 @@
+//! Tests: test_formats.
