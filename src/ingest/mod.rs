@@ -3,6 +3,7 @@
 //! into the model. Adding a format is one new module and one row in [`FORMATS`].
 
 pub mod error;
+pub mod json;
 pub mod paths;
 pub mod xml;
 

@@ -6,5 +6,6 @@ mod bad_input;
 mod cli;
 mod coverage_formats;
 mod finding_formats;
+mod junit_format;
 mod real_fixtures;
-mod test_formats;
+mod xunit_formats;

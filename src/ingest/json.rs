@@ -1,0 +1,112 @@
+//! JSON shared by the JSON formats: a size cap, typed errors with line and column, and
+//! line-delimited streams (mypy, cargo) read one bounded line at a time.
+//!
+//! Whole-document formats are deserialized straight from the reader into structs that name
+//! only the fields shipgate uses; serde skips the rest without keeping it, so memory follows
+//! what is kept, and no document larger than [`MAX_JSON_BYTES`] is read at all.
+
+use super::error::ParseError;
+use serde::de::DeserializeOwned;
+use std::io::{self, BufRead, Read};
+
+/// Largest JSON document read (a larger one is refused, so memory stays bounded).
+pub const MAX_JSON_BYTES: u64 = 1 << 30;
+/// Longest line of a line-delimited JSON stream.
+pub const MAX_JSON_LINE: usize = 16 << 20;
+
+struct Capped<'a> {
+    inner: &'a mut dyn BufRead,
+    left: u64,
+}
+
+impl Read for Capped<'_> {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        if self.left == 0 {
+            return Err(io::Error::other(format!(
+                "the document is larger than {} MiB, the most shipgate reads as one JSON value",
+                MAX_JSON_BYTES >> 20
+            )));
+        }
+        let max = out.len().min(self.left as usize);
+        let n = self.inner.read(&mut out[..max])?;
+        self.left -= n as u64;
+        Ok(n)
+    }
+}
+
+/// Deserializes one JSON document (`what` names the format in errors) and checks that
+/// nothing but whitespace follows it.
+pub fn read_document<T: DeserializeOwned>(
+    input: &mut dyn BufRead,
+    what: &str,
+) -> Result<T, ParseError> {
+    let capped = Capped {
+        inner: input,
+        left: MAX_JSON_BYTES,
+    };
+    let mut de =
+        serde_json::Deserializer::from_reader(io::BufReader::with_capacity(64 << 10, capped));
+    let value = T::deserialize(&mut de).map_err(|e| ParseError::from_json(&e, what))?;
+    de.end().map_err(|e| ParseError::from_json(&e, what))?;
+    Ok(value)
+}
+
+/// Calls `f` with each non-blank line of a line-delimited JSON stream and its 1-based
+/// number. Lines that are not JSON objects are passed too (cargo mixes in plain text);
+/// `f` decides. A line longer than [`MAX_JSON_LINE`] is an error.
+pub fn for_each_line(
+    input: &mut dyn BufRead,
+    mut f: impl FnMut(&[u8], u64) -> Result<(), ParseError>,
+) -> Result<(), ParseError> {
+    let mut line = Vec::new();
+    let mut n = 0u64;
+    loop {
+        line.clear();
+        let read = (&mut *input)
+            .take(MAX_JSON_LINE as u64 + 1)
+            .read_until(b'\n', &mut line)
+            .map_err(|e| ParseError::at_line(n + 1, 1, format!("cannot read: {e}")))?;
+        if read == 0 {
+            return Ok(());
+        }
+        n += 1;
+        if line.len() > MAX_JSON_LINE {
+            return Err(ParseError::at_line(
+                n,
+                1,
+                format!(
+                    "a line longer than {} MiB; expected one JSON object per line",
+                    MAX_JSON_LINE >> 20
+                ),
+            ));
+        }
+        let t = line.trim_ascii();
+        if !t.is_empty() {
+            f(t, n)?;
+        }
+    }
+}
+
+/// Deserializes one line of a line-delimited stream, errors placed on that line.
+pub fn parse_line<T: DeserializeOwned>(
+    line: &[u8],
+    lineno: u64,
+    what: &str,
+) -> Result<T, ParseError> {
+    serde_json::from_slice(line).map_err(|e| {
+        let mut pe = ParseError::from_json(&e, what);
+        pe.at = super::error::At::LineCol(lineno, e.column() as u64);
+        pe
+    })
+}
+
+/// Keeps at most [`super::xml::MAX_TEXT_BYTES`] of a message or stack trace.
+pub fn clip(mut s: String) -> String {
+    let max = super::xml::MAX_TEXT_BYTES;
+    if s.len() > max {
+        let keep = super::xml::truncate(&s, max).len();
+        s.truncate(keep);
+        s.push_str("\n[… truncated by shipgate]");
+    }
+    s
+}

@@ -1,1 +1,0 @@
-//! Tests: test_formats.

@@ -1,0 +1,1 @@
+//! Tests: xunit_formats.
