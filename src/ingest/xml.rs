@@ -65,6 +65,8 @@ pub struct XmlReader<'a> {
     seen_root: bool,
     root: String,
     event_start: u64,
+    /// Bytes consumed by [`XmlReader::raw_chunk`] behind quick-xml's back.
+    skipped: u64,
 }
 
 impl<'a> XmlReader<'a> {
@@ -86,12 +88,14 @@ impl<'a> XmlReader<'a> {
             seen_root: false,
             root: String::new(),
             event_start: 0,
+            skipped: 0,
         }
     }
 
-    /// Byte offset where the last event returned by [`next`](Self::next) starts.
+    /// Byte offset where the event the next call to [`next`](Self::next) returns starts: read
+    /// it just before that call to place errors about the event.
     pub fn offset(&self) -> u64 {
-        self.event_start
+        self.reader.buffer_position() + self.skipped
     }
 
     /// Nesting depth after the last event (the root element is depth 1 inside it).
@@ -104,14 +108,14 @@ impl<'a> XmlReader<'a> {
     pub fn next(&mut self) -> Result<Event<'_>, ParseError> {
         self.buf.clear();
         self.reader.get_mut().since_mark = 0;
-        self.event_start = self.reader.buffer_position();
+        self.event_start = self.reader.buffer_position() + self.skipped;
         let ev = match self.reader.read_event_into(&mut self.buf) {
             Ok(ev) => ev,
             Err(e) => {
                 return Err(xml_error(
                     &e,
-                    self.reader.error_position(),
-                    self.reader.buffer_position(),
+                    self.reader.error_position() + self.skipped,
+                    self.reader.buffer_position() + self.skipped,
                 ));
             }
         };
@@ -147,6 +151,17 @@ impl<'a> XmlReader<'a> {
                     ));
                 }
             }
+            Event::GeneralRef(r) => {
+                if !is_known_ref(r) {
+                    return Err(ParseError::at_byte(
+                        self.event_start,
+                        format!(
+                            "entity reference &{}; is not one of XML's predefined entities; shipgate never expands entities declared in a document's DTD (billion laughs, external entities)",
+                            truncate(r, 40)
+                        ),
+                    ));
+                }
+            }
             Event::Text(t) if self.depth == 0 && self.seen_root => {
                 if !t.trim().is_empty() {
                     return Err(ParseError::at_byte(
@@ -158,6 +173,23 @@ impl<'a> XmlReader<'a> {
             _ => {}
         }
         Ok(ev)
+    }
+
+    /// Hands the bytes already buffered after the last event to `f` (with their offset in the
+    /// file) and consumes as many as `f` returns. Formats use this for long runs of simple,
+    /// self-closing elements: `f` must stop before anything it does not fully understand
+    /// (a partial element at the end of the buffer, a comment, an entity, an element with
+    /// children), so quick-xml reads that next, strictly, with its usual errors.
+    pub fn raw_chunk(&mut self, f: impl FnOnce(&[u8], u64) -> usize) -> Result<usize, ParseError> {
+        let base = self.reader.buffer_position() + self.skipped;
+        let inner = &mut self.reader.get_mut().inner;
+        let buf = inner
+            .fill_buf()
+            .map_err(|e| ParseError::at_byte(base, format!("cannot read: {e}")))?;
+        let n = f(buf, base).min(buf.len());
+        inner.consume(n);
+        self.skipped += n as u64;
+        Ok(n)
     }
 
     /// Skips the rest of the element whose Start event was just returned.
@@ -204,11 +236,18 @@ pub fn attr<'e>(
         let a =
             a.map_err(|err| ParseError::at_byte(at, format!("malformed XML attribute: {err}")))?;
         if a.key.local_name().as_ref() == name {
-            return match a.normalized_value(quick_xml::XmlVersion::Implicit1_0) {
-                Ok(v) => Ok(Some(v)),
-                // An unknown entity in a value: keep the raw text rather than expand anything.
-                Err(_) => Ok(Some(a.value)),
-            };
+            return a
+                .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                .map(Some)
+                .map_err(|err| {
+                    ParseError::at_byte(
+                        at,
+                        format!(
+                            "attribute {name} on <{}>: {err}; only XML's predefined entities and character references are expanded, never ones declared in a DTD",
+                            e.name().as_ref()
+                        ),
+                    )
+                });
         }
     }
     Ok(None)
@@ -240,6 +279,12 @@ pub fn attr_num<T: std::str::FromStr>(
             })
         }
     }
+}
+
+/// A character reference or one of the five predefined entities.
+fn is_known_ref(r: &BytesRef<'_>) -> bool {
+    matches!(r.resolve_char_ref(), Ok(Some(_)))
+        || quick_xml::escape::resolve_predefined_entity(&r.xml_content(quick_xml::XmlVersion::Implicit1_0)).is_some()
 }
 
 /// The text a general reference (`&amp;`, `&#10;`) stands for; an entity declared in the

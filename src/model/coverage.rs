@@ -122,10 +122,8 @@ impl FileCoverage {
             t.functions_covered = d.functions_covered;
             return t;
         }
-        for (_, hits) in self.lines.iter() {
-            t.lines_total += 1;
-            t.lines_covered += u64::from(hits > 0);
-        }
+        t.lines_total = self.lines.len() as u64;
+        t.lines_covered = self.lines.covered() as u64;
         for b in &self.branches {
             t.branches_total += u64::from(b.total);
             t.branches_covered += u64::from(b.covered.min(b.total));
@@ -222,6 +220,7 @@ impl Coverage {
 pub struct LineHits {
     bytes: Vec<u8>,
     len: u32,
+    covered: u32,
 }
 
 impl std::fmt::Debug for LineHits {
@@ -244,8 +243,11 @@ impl Serialize for LineHits {
 impl LineHits {
     /// Builds from `(line, hits)` pairs in any order; a repeated line adds its hits.
     pub fn from_pairs(mut pairs: Vec<(u32, u64)>) -> Self {
-        pairs.sort_unstable_by_key(|p| p.0);
+        if !pairs.is_sorted_by_key(|p| p.0) {
+            pairs.sort_unstable_by_key(|p| p.0);
+        }
         let mut out = Builder::default();
+        out.out.bytes.reserve(pairs.len() * 2);
         for (line, hits) in pairs {
             out.push(line, hits);
         }
@@ -255,6 +257,11 @@ impl LineHits {
     /// Number of coverable lines.
     pub fn len(&self) -> usize {
         self.len as usize
+    }
+
+    /// Number of lines with at least one hit.
+    pub fn covered(&self) -> usize {
+        self.covered as usize
     }
 
     /// True when no line is listed.
@@ -314,6 +321,7 @@ struct Builder {
 }
 
 impl Builder {
+    #[inline]
     fn push(&mut self, line: u32, hits: u64) {
         match &mut self.pending {
             Some((l, h)) if *l == line => *h = h.saturating_add(hits),
@@ -324,11 +332,13 @@ impl Builder {
         }
     }
 
+    #[inline]
     fn flush(&mut self) {
         if let Some((line, hits)) = self.pending.take() {
             write_varint(&mut self.out.bytes, u64::from(line - self.last));
             write_varint(&mut self.out.bytes, hits);
             self.out.len += 1;
+            self.out.covered += u32::from(hits > 0);
             self.last = line;
         }
     }
@@ -360,7 +370,12 @@ impl Iterator for LineHitsIter<'_> {
     }
 }
 
+#[inline]
 fn write_varint(out: &mut Vec<u8>, mut v: u64) {
+    if v < 0x80 {
+        out.push(v as u8);
+        return;
+    }
     while v >= 0x80 {
         out.push((v as u8) | 0x80);
         v >>= 7;
