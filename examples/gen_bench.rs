@@ -37,19 +37,35 @@ fn file_lines(rng: &mut Rng) -> Vec<Line> {
     let mut n = 0;
     while out.len() < LINES_PER_FILE as usize {
         n += 1 + rng.below(3) as u32;
-        let hits = if rng.below(10) < 8 { rng.below(500) + 1 } else { 0 };
+        let hits = if rng.below(10) < 8 {
+            rng.below(500) + 1
+        } else {
+            0
+        };
         let branch = (rng.below(8) == 0).then(|| {
             let total = 2 * (1 + rng.below(2) as u32);
-            let covered = if hits == 0 { 0 } else { rng.below(u64::from(total) + 1) as u32 };
+            let covered = if hits == 0 {
+                0
+            } else {
+                rng.below(u64::from(total) + 1) as u32
+            };
             (covered, total)
         });
-        out.push(Line { number: n, hits, branch });
+        out.push(Line {
+            number: n,
+            hits,
+            branch,
+        });
     }
     out
 }
 
 fn main() -> std::io::Result<()> {
-    let dir = PathBuf::from(std::env::args().nth(1).unwrap_or_else(|| "bench-data".into()));
+    let dir = PathBuf::from(
+        std::env::args()
+            .nth(1)
+            .unwrap_or_else(|| "bench-data".into()),
+    );
     std::fs::create_dir_all(&dir)?;
     let mut rng = Rng(0x5eed_cafe_f00d_1234);
     let mut cob = BufWriter::with_capacity(1 << 20, File::create(dir.join("cobertura.xml"))?);
@@ -59,7 +75,10 @@ fn main() -> std::io::Result<()> {
         cob,
         "<coverage version=\"7.6.1\" timestamp=\"1700000000000\" lines-valid=\"0\" lines-covered=\"0\" line-rate=\"0\" branches-covered=\"0\" branches-valid=\"0\" branch-rate=\"0\" complexity=\"0\">"
     )?;
-    writeln!(cob, "\t<sources>\n\t\t<source>/home/runner/work/app/app</source>\n\t</sources>\n\t<packages>")?;
+    writeln!(
+        cob,
+        "\t<sources>\n\t\t<source>/home/runner/work/app/app</source>\n\t</sources>\n\t<packages>"
+    )?;
     let (mut lines_total, mut lines_cov, mut br_total, mut br_cov) = (0u64, 0u64, 0u64, 0u64);
     for f in 0..FILES {
         let pkg = f / 50;
@@ -90,7 +109,11 @@ fn main() -> std::io::Result<()> {
                         l.number, l.hits
                     )?;
                 }
-                None => writeln!(cob, "\t\t\t\t\t\t<line number=\"{}\" hits=\"{}\"/>", l.number, l.hits)?,
+                None => writeln!(
+                    cob,
+                    "\t\t\t\t\t\t<line number=\"{}\" hits=\"{}\"/>",
+                    l.number, l.hits
+                )?,
             }
             writeln!(lcov, "DA:{},{}", l.number, l.hits)?;
             lf += 1;
@@ -108,18 +131,27 @@ fn main() -> std::io::Result<()> {
             }
         }
         writeln!(cob, "\t\t\t\t\t</lines>\n\t\t\t\t</class>")?;
-        writeln!(lcov, "LF:{lf}\nLH:{lh}\nBRF:{brf}\nBRH:{brh}\nend_of_record")?;
+        writeln!(
+            lcov,
+            "LF:{lf}\nLH:{lh}\nBRF:{brf}\nBRH:{brh}\nend_of_record"
+        )?;
         lines_total += lf;
         lines_cov += lh;
         br_total += brf;
         br_cov += brh;
     }
-    writeln!(cob, "\t\t\t</classes>\n\t\t</package>\n\t</packages>\n</coverage>")?;
+    writeln!(
+        cob,
+        "\t\t\t</classes>\n\t\t</package>\n\t</packages>\n</coverage>"
+    )?;
     cob.flush()?;
     lcov.flush()?;
 
     let mut junit = BufWriter::with_capacity(1 << 20, File::create(dir.join("junit.xml"))?);
-    writeln!(junit, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<testsuites name=\"bench\">")?;
+    writeln!(
+        junit,
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<testsuites name=\"bench\">"
+    )?;
     let (mut passed, mut failed, mut errored, mut skipped) = (0u64, 0u64, 0u64, 0u64);
     let per_suite = 100;
     for s in 0..TESTCASES / per_suite {
@@ -138,7 +170,10 @@ fn main() -> std::io::Result<()> {
             match rng.below(100) {
                 0..=3 => {
                     failed += 1;
-                    write!(junit, "    <testcase {attrs}>\n      <failure message=\"AssertionError: assert 41 == 42\">")?;
+                    write!(
+                        junit,
+                        "    <testcase {attrs}>\n      <failure message=\"AssertionError: assert 41 == 42\">"
+                    )?;
                     for frame in 0..12 {
                         write!(
                             junit,
@@ -147,7 +182,10 @@ fn main() -> std::io::Result<()> {
                             100 + frame
                         )?;
                     }
-                    writeln!(junit, "</failure>\n      <system-out>captured stdout line &lt;1&gt;</system-out>\n    </testcase>")?;
+                    writeln!(
+                        junit,
+                        "</failure>\n      <system-out>captured stdout line &lt;1&gt;</system-out>\n    </testcase>"
+                    )?;
                 }
                 4 => {
                     errored += 1;

@@ -6,7 +6,7 @@
 
 use super::xml::{XmlReader, attr, push_text};
 use super::{Ctx, Head, ParseError};
-use crate::model::{BranchLine, Coverage, FileCoverage, Function, LineHits};
+use crate::model::{BranchLine, Coverage, DeclaredTotals, FileCoverage, Function, LineHits};
 use quick_xml::events::{BytesStart, Event};
 use std::io::BufRead;
 
@@ -51,6 +51,7 @@ pub fn parse(input: &mut dyn BufRead, ctx: &Ctx) -> Result<Coverage, ParseError>
                         "expected a <coverage> root element",
                     ));
                 }
+                cov.declared = root_totals(&e, at)?;
             }
             Event::Start(e) => match e.name().as_ref() {
                 "source" => {
@@ -118,6 +119,28 @@ pub fn parse(input: &mut dyn BufRead, ctx: &Ctx) -> Result<Coverage, ParseError>
         }
     }
     Ok(cov)
+}
+
+/// The root's `lines-valid`, `lines-covered`, `branches-valid`, `branches-covered`: the
+/// writer's own totals, when it wrote them (all four whole numbers).
+fn root_totals(e: &BytesStart<'_>, at: u64) -> Result<Option<DeclaredTotals>, ParseError> {
+    let get = |name: &str| super::xml::attr_num::<u64>(e, name, at);
+    let (lv, lc, bv, bc) = (
+        get("lines-valid")?,
+        get("lines-covered")?,
+        get("branches-valid")?,
+        get("branches-covered")?,
+    );
+    Ok(match (lv, lc) {
+        (Some(lines_total), Some(lines_covered)) if lines_total > 0 => Some(DeclaredTotals {
+            lines_total,
+            lines_covered,
+            branches_total: bv.unwrap_or(0),
+            branches_covered: bc.unwrap_or(0),
+            ..Default::default()
+        }),
+        _ => None,
+    })
 }
 
 fn start_class(e: &BytesStart<'_>, at: u64) -> Result<Class, ParseError> {
@@ -225,7 +248,11 @@ fn fast_lines(buf: &[u8], class: &mut Class) -> usize {
         };
         class.lines.push((number, hits));
         if branch && let Some((covered, total)) = cond {
-            class.branches.push(BranchLine { line: number, covered, total });
+            class.branches.push(BranchLine {
+                line: number,
+                covered,
+                total,
+            });
         }
         i += end + 1;
         consumed = i;

@@ -171,7 +171,12 @@ fn record(
             let (Some(l), Some(_block), Some(_branch), Some(taken)) =
                 (parts.next(), parts.next(), parts.next(), parts.next())
             else {
-                return Err(err(lineno, col, line, "expected BRDA:<line>,<block>,<branch>,<taken>"));
+                return Err(err(
+                    lineno,
+                    col,
+                    line,
+                    "expected BRDA:<line>,<block>,<branch>,<taken>",
+                ));
             };
             let l = parse_u64(l)
                 .and_then(|n| u32::try_from(n).ok())

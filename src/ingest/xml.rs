@@ -284,7 +284,10 @@ pub fn attr_num<T: std::str::FromStr>(
 /// A character reference or one of the five predefined entities.
 fn is_known_ref(r: &BytesRef<'_>) -> bool {
     matches!(r.resolve_char_ref(), Ok(Some(_)))
-        || quick_xml::escape::resolve_predefined_entity(&r.xml_content(quick_xml::XmlVersion::Implicit1_0)).is_some()
+        || quick_xml::escape::resolve_predefined_entity(
+            &r.xml_content(quick_xml::XmlVersion::Implicit1_0),
+        )
+        .is_some()
 }
 
 /// The text a general reference (`&amp;`, `&#10;`) stands for; an entity declared in the

@@ -21,7 +21,11 @@ fn contract(out: &Output, path: &Path) -> String {
     assert!(lines[0].starts_with("error: "), "{stderr}");
     let name = path.file_name().unwrap().to_str().unwrap();
     assert!(lines[0].contains(name), "names the file: {stderr}");
-    assert!(out.stdout.is_empty(), "nothing on stdout: {}", String::from_utf8_lossy(&out.stdout));
+    assert!(
+        out.stdout.is_empty(),
+        "nothing on stdout: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
     stderr
 }
 
@@ -34,7 +38,10 @@ fn write(dir: &Path, name: &str, bytes: &[u8]) -> std::path::PathBuf {
 /// `name:line:col:` appears, with these numbers.
 fn assert_pos(stderr: &str, name: &str, line: u64, col: u64) {
     let want = format!("{name}:{line}:{col}:");
-    assert!(stderr.contains(&want), "expected position {want} in: {stderr}");
+    assert!(
+        stderr.contains(&want),
+        "expected position {want} in: {stderr}"
+    );
 }
 
 const COBERTURA_HEAD: &str = "<?xml version=\"1.0\" ?>\n<coverage line-rate=\"0.5\">\n<sources><source>/src</source></sources>\n<packages><package name=\"p\"><classes>\n<class name=\"a\" filename=\"a.py\"><lines>\n<line number=\"1\" hits=\"1\"/>\n";
@@ -51,7 +58,8 @@ fn truncated_xml() {
 #[test]
 fn malformed_xml_mismatched_tag() {
     let d = tempfile::tempdir().unwrap();
-    let body = format!("{COBERTURA_HEAD}</class></lines></classes></package></packages></coverage>\n");
+    let body =
+        format!("{COBERTURA_HEAD}</class></lines></classes></package></packages></coverage>\n");
     let p = write(d.path(), "bad.xml", body.as_bytes());
     let e = fails(&p);
     assert!(e.contains("malformed XML"), "{e}");
@@ -64,15 +72,25 @@ fn bad_number_in_attribute() {
     let body = COBERTURA_HEAD.replace("hits=\"1\"", "hits=\"lots\"");
     let p = write(d.path(), "nan.xml", body.as_bytes());
     let e = fails(&p);
-    assert!(e.contains("hits=\"lots\"") && e.contains("expected a whole number"), "{e}");
+    assert!(
+        e.contains("hits=\"lots\"") && e.contains("expected a whole number"),
+        "{e}"
+    );
     assert_pos(&e, "nan.xml", 6, 1);
 }
 
 #[test]
 fn unknown_format_and_empty_file() {
     let d = tempfile::tempdir().unwrap();
-    let e = fails(&write(d.path(), "notes.txt", b"hello, this is not a report\n"));
-    assert!(e.contains("unknown report format") && e.contains("hello, this is"), "{e}");
+    let e = fails(&write(
+        d.path(),
+        "notes.txt",
+        b"hello, this is not a report\n",
+    ));
+    assert!(
+        e.contains("unknown report format") && e.contains("hello, this is"),
+        "{e}"
+    );
     let e = fails(&write(d.path(), "empty.xml", b""));
     assert!(e.contains("empty file"), "{e}");
     let e = fails(&write(d.path(), "blank.json", b"  \n\n"));
@@ -90,7 +108,11 @@ fn invalid_utf8() {
     assert!(e.contains("UTF-8") || e.contains("utf-8"), "{e}");
     assert!(e.contains("latin.xml:5:"), "{e}");
 
-    let e = fails(&write(d.path(), "latin.info", b"TN:\nSF:caf\xE9.c\nDA:1,1\nend_of_record\n"));
+    let e = fails(&write(
+        d.path(),
+        "latin.info",
+        b"TN:\nSF:caf\xE9.c\nDA:1,1\nend_of_record\n",
+    ));
     assert!(e.contains("UTF-8"), "{e}");
     assert_pos(&e, "latin.info", 2, 4);
 }
@@ -98,7 +120,11 @@ fn invalid_utf8() {
 #[test]
 fn lcov_bad_record() {
     let d = tempfile::tempdir().unwrap();
-    let e = fails(&write(d.path(), "x.info", b"TN:\nSF:a.c\nDA:1,1\nDA:two,1\nend_of_record\n"));
+    let e = fails(&write(
+        d.path(),
+        "x.info",
+        b"TN:\nSF:a.c\nDA:1,1\nDA:two,1\nend_of_record\n",
+    ));
     assert!(e.contains("expected DA:<line>,<hits>"), "{e}");
     assert_pos(&e, "x.info", 4, 4);
 }
@@ -120,7 +146,8 @@ fn missing_file_directory_and_empty_glob() {
 #[test]
 fn billion_laughs_is_not_expanded() {
     let d = tempfile::tempdir().unwrap();
-    let mut dtd = String::from("<?xml version=\"1.0\"?>\n<!DOCTYPE coverage [\n<!ENTITY lol \"lol\">\n");
+    let mut dtd =
+        String::from("<?xml version=\"1.0\"?>\n<!DOCTYPE coverage [\n<!ENTITY lol \"lol\">\n");
     dtd.push_str("<!ENTITY lol1 \"&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;\">\n");
     for i in 2..10 {
         let prev = format!("&lol{};", i - 1);
@@ -142,7 +169,12 @@ fn external_entity_is_not_fetched() {
     let p = write(d.path(), "xxe.xml", body.as_bytes());
     let e = fails(&p);
     assert!(e.contains("&xxe;") && !e.contains("TOP SECRET"), "{e}");
-    let attr = body.replace("<source>&xxe;</source>", "<source>s</source>").replace("<packages/>", "<packages><package name=\"&web;\"/></packages>");
+    let attr = body
+        .replace("<source>&xxe;</source>", "<source>s</source>")
+        .replace(
+            "<packages/>",
+            "<packages><package name=\"&web;\"/></packages>",
+        );
     let p2 = write(d.path(), "xxe-attr.xml", attr.as_bytes());
     // A package name is not read, so the reference there is harmless; it is never fetched.
     let out = shipgate(&["inspect", p2.to_str().unwrap()], d.path());
@@ -159,7 +191,10 @@ fn external_entity_is_not_fetched() {
 fn limited(path: &Path, mib: u64) -> Output {
     Command::new("sh")
         .arg("-c")
-        .arg(format!("ulimit -v {}; exec \"$0\" inspect \"$1\"", mib * 1024))
+        .arg(format!(
+            "ulimit -v {}; exec \"$0\" inspect \"$1\"",
+            mib * 1024
+        ))
         .arg(env!("CARGO_BIN_EXE_shipgate"))
         .arg(path)
         .current_dir(path.parent().unwrap())
@@ -210,7 +245,10 @@ fn two_gigabyte_json_is_refused() {
     drop(f);
     let out = limited(&p, 300);
     let e = contract(&out, &p);
-    assert!(e.contains("2048 MiB") && e.contains("at most 512 MiB"), "{e}");
+    assert!(
+        e.contains("2048 MiB") && e.contains("at most 512 MiB"),
+        "{e}"
+    );
 }
 
 #[test]
