@@ -105,6 +105,8 @@ impl<'a> XmlReader<'a> {
 
     /// The next event. `Eof` only comes after the root element closed; a file that ends
     /// inside an element is an error.
+    // Not an Iterator: the event borrows the reader's buffer until the next call.
+    #[allow(clippy::should_implement_trait)]
     pub fn next(&mut self) -> Result<Event<'_>, ParseError> {
         self.buf.clear();
         self.reader.get_mut().since_mark = 0;
@@ -119,58 +121,38 @@ impl<'a> XmlReader<'a> {
                 ));
             }
         };
-        match &ev {
-            Event::Start(e) => {
-                if !self.seen_root {
-                    self.seen_root = true;
-                    self.root = e.name().as_ref().to_string();
-                }
+        let opens_root = !self.seen_root && matches!(ev, Event::Start(_) | Event::Empty(_));
+        if let (true, Event::Start(e) | Event::Empty(e)) = (opens_root, &ev) {
+            self.seen_root = true;
+            self.root = e.name().as_ref().to_string();
+        }
+        let problem = match &ev {
+            Event::Start(_) => {
                 self.depth += 1;
+                None
             }
-            Event::Empty(e) => {
-                if !self.seen_root {
-                    self.seen_root = true;
-                    self.root = e.name().as_ref().to_string();
-                }
+            Event::End(_) => {
+                self.depth = self.depth.saturating_sub(1);
+                None
             }
-            Event::End(_) => self.depth = self.depth.saturating_sub(1),
-            Event::Eof => {
-                if !self.seen_root {
-                    return Err(ParseError::at_byte(
-                        self.event_start,
-                        "unexpected end of file: expected an XML root element",
-                    ));
-                }
-                if self.depth > 0 {
-                    return Err(ParseError::at_byte(
-                        self.event_start,
-                        format!(
-                            "unexpected end of file: {} element(s) still open inside <{}>; the file looks truncated",
-                            self.depth, self.root
-                        ),
-                    ));
-                }
+            Event::Eof if !self.seen_root => {
+                Some("unexpected end of file: expected an XML root element".to_string())
             }
-            Event::GeneralRef(r) => {
-                if !is_known_ref(r) {
-                    return Err(ParseError::at_byte(
-                        self.event_start,
-                        format!(
-                            "entity reference &{}; is not one of XML's predefined entities; shipgate never expands entities declared in a document's DTD (billion laughs, external entities)",
-                            truncate(r, 40)
-                        ),
-                    ));
-                }
+            Event::Eof if self.depth > 0 => Some(format!(
+                "unexpected end of file: {} element(s) still open inside <{}>; the file looks truncated",
+                self.depth, self.root
+            )),
+            Event::GeneralRef(r) if !is_known_ref(r) => Some(format!(
+                "entity reference &{}; is not one of XML's predefined entities; shipgate never expands entities declared in a document's DTD (billion laughs, external entities)",
+                truncate(r, 40)
+            )),
+            Event::Text(t) if self.depth == 0 && self.seen_root && !t.trim().is_empty() => {
+                Some("unexpected text after the root element".to_string())
             }
-            Event::Text(t) if self.depth == 0 && self.seen_root => {
-                if !t.trim().is_empty() {
-                    return Err(ParseError::at_byte(
-                        self.event_start,
-                        "unexpected text after the root element",
-                    ));
-                }
-            }
-            _ => {}
+            _ => None,
+        };
+        if let Some(message) = problem {
+            return Err(ParseError::at_byte(self.event_start, message));
         }
         Ok(ev)
     }
