@@ -5,7 +5,11 @@
 //! How cases are counted:
 //! - Every `<testcase>` element is one case. The suites' `tests`/`failures`/`errors`/`skipped`
 //!   attributes are not trusted for counts: pytest counts subtests in `tests`, jest-junit leaves
-//!   todo tests out of it, and hand-edited files disagree with their own content.
+//!   todo tests out of it, and hand-edited files disagree with their own content. A case
+//!   without a `name` is still a case (named ``). What a writer leaves out cannot be counted:
+//!   nextest omits `#[ignore]` tests, and pytest 9 subtests live inside their parent's case
+//!   (one `<failure>` per failed subtest plus the parent's "contains N failed subtests"), so
+//!   they are one case where pytest prints each failed subtest as a failure of its own.
 //! - The status comes from the case's direct children; when there are several the worst wins:
 //!   `<error>` (errored: broke outside its assertions) over `<failure>` (failed) over
 //!   `<skipped>` (skipped) over none (passed). pytest's xfail (`<skipped
@@ -23,6 +27,7 @@
 //!   A flaky case keeps its first failed attempt's message and trace.
 //! - Repeated `<testcase>` elements with the same name (gotestsum `--rerun-fails`,
 //!   web-test-runner) are not merged: each is one case, as written.
+//! - vitest writes `test.todo` tests as `<skipped/>`, like skipped ones: they are skipped.
 //! - jest-junit writes `test.todo` tests as bare passing cases with `time="0"` and leaves them
 //!   out of its suite's `tests` attribute, so in a suite (without child suites) that has k
 //!   more cases than its `tests` says, k cases are todo. They are among the bare cases (no
@@ -38,14 +43,20 @@
 //!   its own is not kept (PHPUnit and nested wrappers, mocha's empty root suite, empty suites).
 //!   A suite that has both its own cases and child suites gets no time, because its `time`
 //!   includes the children's and would be counted twice; its own cases' times add up instead.
-//! - `time` is in seconds. `1,234.5`, `1.234,5` and `0,5` (locale-formatted), `12s` and
-//!   `12ms` are read; a value that is no number at all (`<<computed>>`) is taken as absent,
-//!   because timing is informational and must not reject an otherwise sound report.
+//! - `time` is in seconds. Locale-formatted values are read: of `,` and `.` the last one is
+//!   the decimal separator when both occur (`1,234.5`, `1.234,5`), a lone `,` is a decimal
+//!   comma (`0,5`), a repeated one groups thousands; `12s` and `12ms` are read too. A value
+//!   that is no number at all (`<<computed>>`, `NaN`, negative) is taken as absent, because
+//!   timing is informational and must not reject an otherwise sound report.
 //! - Message: the result element's `message` attribute, else the first line of its text
-//!   (PHPUnit's leading `Class::method` line skipped), else its `type`. Details: the element's text (CDATA included), trimmed and bounded.
-//!   `<system-out>`, `<system-err>` and `<properties>` are skipped.
+//!   (PHPUnit's leading `Class::method` line skipped), else its `type`. Details: the
+//!   element's text (CDATA included), trimmed and bounded. `<system-out>`, `<system-err>`
+//!   and `<properties>` are skipped.
 //! - File and line: the case's `file` and `line` attributes, else the nearest enclosing
 //!   suite's `file`; never guessed from the class name.
+//! - Errors: a root other than `<testsuites>`/`<testsuite>`, a second root element
+//!   (concatenated reports), a `<testcase>` inside a `<testcase>`, and everything malformed or
+//!   truncated that the XML reader rejects.
 
 use super::xml::{XmlReader, attr, general_ref, push_text};
 use super::{Ctx, Head, ParseError};
@@ -273,6 +284,7 @@ struct Frame {
     file: Option<String>,
     time: Option<f64>,
     tests: Option<u64>,
+    /// A suite nested in this one kept cases of its own.
     has_child_suites: bool,
     slot: usize,
     cases: Vec<TestCase>,
@@ -455,9 +467,6 @@ impl Parser<'_, '_> {
         } else {
             own_name.clone()
         };
-        if is_suite && let Some(parent) = self.frames.iter_mut().rev().find(|f| f.is_suite) {
-            parent.has_child_suites = true;
-        }
         let file = match attr(e, "file", at)? {
             Some(f) if !f.trim().is_empty() => Some(self.ctx.paths.resolve(&f, &[])),
             _ => None,
@@ -486,6 +495,12 @@ impl Parser<'_, '_> {
         };
         if f.cases.is_empty() {
             return;
+        }
+        // The enclosing suite's time and `tests` now cover cases kept elsewhere.
+        if f.is_suite
+            && let Some(parent) = self.frames.iter_mut().rev().find(|p| p.is_suite)
+        {
+            parent.has_child_suites = true;
         }
         if f.is_suite && !f.has_child_suites {
             mark_jest_todos(&mut f);
@@ -559,7 +574,7 @@ impl Parser<'_, '_> {
     fn finish_case(&mut self, c: OpenCase) {
         let (case, bare) = c.finish();
         if self.frames.is_empty() {
-            // A `<testcase>` root is rejected before this; keep the case anyway.
+            // Unreachable for a well-formed root; keep the case rather than drop it.
             self.slots.push(None);
             self.frames.push(Frame {
                 is_suite: false,

@@ -397,6 +397,7 @@ fn has_duplicate_names(run: &TestRun) -> bool {
 }
 
 #[test]
+#[allow(clippy::print_stdout)] // the per-case summary is what the test reports
 fn mikepenz_corpus() {
     let Some(root) = shared("fixtures/mikepenz") else {
         return;
@@ -638,6 +639,7 @@ fn enrico_result(s: TestStatus) -> &'static str {
 }
 
 #[test]
+#[allow(clippy::print_stdout)] // the per-case summary is what the test reports
 fn enricomi_corpus() {
     let Some(root) = shared("fixtures/enricomi") else {
         return;
@@ -815,6 +817,7 @@ fn snapshot_counts(entry: &str) -> BTreeMap<String, u64> {
 }
 
 #[test]
+#[allow(clippy::print_stdout)] // the per-case summary is what the test reports
 fn dorny_corpus() {
     let Some(root) = shared("fixtures/dorny") else {
         return;
