@@ -6,7 +6,7 @@
 //! - Every `<testcase>` element is one case. The suites' `tests`/`failures`/`errors`/`skipped`
 //!   attributes are not trusted for counts: pytest counts subtests in `tests`, jest-junit leaves
 //!   todo tests out of it, and hand-edited files disagree with their own content. A case
-//!   without a `name` is still a case (named ``). What a writer leaves out cannot be counted:
+//!   without a `name` is still a case, with an empty name. What a writer leaves out cannot be counted:
 //!   nextest omits `#[ignore]` tests, and pytest 9 subtests live inside their parent's case
 //!   (one `<failure>` per failed subtest plus the parent's "contains N failed subtests"), so
 //!   they are one case where pytest prints each failed subtest as a failure of its own.
