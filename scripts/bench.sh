@@ -54,7 +54,7 @@ for f in cobertura.xml lcov.info junit.xml; do
   done
 done
 if [ "${SKIP_PEERS:-0}" != 1 ]; then
-  measure "diff-cover cobertura.xml" -- $CORE bash -c "cd '$DATA/diff-cover-repo' && '$TOOLS/venv/bin/diff-cover' '$DATA/cobertura.xml' --compare-branch=base"
+  measure "diff-cover cobertura.xml" --cwd "$DATA/diff-cover-repo" -- $CORE "$TOOLS/venv/bin/diff-cover" "$DATA/cobertura.xml" --compare-branch=base
   measure "pycobertura cobertura.xml" -- $CORE "$TOOLS/venv/bin/pycobertura" show "$DATA/cobertura.xml"
   measure "lcov-parse lcov.info" -- $CORE env NODE_PATH="$TOOLS/node/node_modules" node "$ROOT/scripts/bench/lcov_parse.js" "$DATA/lcov.info"
   measure "junitparser junit.xml" -- $CORE "$TOOLS/venv/bin/python" -c \

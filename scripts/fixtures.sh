@@ -146,7 +146,7 @@ ensure_venv() {
   fi
   log "installing pinned Python tools into ${VENV#$ROOT/}"
   [[ -x "$VENV/bin/python" ]] || python3 -m venv "$VENV"
-  "$VENV/bin/python" -m pip install -q --disable-pip-version-check --no-input -r "$req" >&2
+  "$VENV/bin/python" -m pip install -q --disable-pip-version-check --no-input --require-hashes --no-deps -r "$req" >&2
   printf '%s\n' "$sum" >"$stamp"
 }
 

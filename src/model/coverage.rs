@@ -220,7 +220,10 @@ impl FileCoverage {
 
 impl Coverage {
     /// Adds one file's coverage, merging with what is already there.
-    pub fn add_file(&mut self, path: String, file: FileCoverage) {
+    pub fn add_file(&mut self, path: String, mut file: FileCoverage) {
+        // Parsers build these with pushes; return the slack before the file is kept.
+        file.branches.shrink_to_fit();
+        file.functions.shrink_to_fit();
         match self.files.get_mut(&path) {
             Some(existing) => existing.merge(file),
             None => {
@@ -320,7 +323,7 @@ impl LineHits {
             pairs.sort_unstable_by_key(|p| p.0);
         }
         let mut out = Builder::default();
-        out.out.bytes.reserve(pairs.len() * 2);
+        out.out.bytes.reserve(pairs.len() * 3);
         for (line, hits) in pairs {
             out.push(line, hits);
         }
