@@ -21,6 +21,95 @@ pub struct Cli {
 pub enum Command {
     /// Read report files and show what was found: format, coverage, test and finding totals.
     Inspect(InspectArgs),
+    /// Decide whether the change may ship: scores, thresholds and blocking rules of the
+    /// quality-gate config, over the reports given or found.
+    Gate(GateArgs),
+    /// The quality-gate config file: its JSON Schema, or a check of a file.
+    Config(ConfigArgs),
+}
+
+/// Output formats of `gate`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GateFormat {
+    /// A readable summary.
+    Text,
+    /// The whole report as JSON (what --report writes).
+    Json,
+    /// The Markdown of the job summary.
+    Markdown,
+}
+
+/// Arguments of `gate`. Each list flag is repeatable and takes paths or quoted glob patterns;
+/// in a GitHub Action the same inputs come from `INPUT_COVERAGE`, `INPUT_TESTS`... (newline- or
+/// comma-separated), added to the flags and to the config's `inputs`. With no report given
+/// anywhere, conventional locations are searched.
+#[derive(Debug, Args)]
+pub struct GateArgs {
+    /// Quality-gate config (default: .quality-gates.config.json, then
+    /// .github/quality-gates.json under the root, else built-in defaults). Env: INPUT_CONFIG.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Environment whose thresholds apply (default: derived from the GitHub context: a v* tag
+    /// → production, the default branch → staging, else development). Env: INPUT_ENVIRONMENT.
+    #[arg(long, value_name = "NAME")]
+    pub environment: Option<String>,
+    /// Coverage reports. Env: INPUT_COVERAGE.
+    #[arg(long, value_name = "GLOB")]
+    pub coverage: Vec<String>,
+    /// Test results. Env: INPUT_TESTS.
+    #[arg(long, value_name = "GLOB")]
+    pub tests: Vec<String>,
+    /// Lint, type-checker and compiler findings. Env: INPUT_FINDINGS.
+    #[arg(long, value_name = "GLOB")]
+    pub findings: Vec<String>,
+    /// Security scanner findings (a clean scan still measures security). Env: INPUT_SECURITY.
+    #[arg(long, value_name = "GLOB")]
+    pub security: Vec<String>,
+    /// Findings of documentation checks (a clean run still measures documentation).
+    /// Env: INPUT_DOCUMENTATION.
+    #[arg(long, value_name = "GLOB")]
+    pub documentation: Vec<String>,
+    /// Metrics files (JSON objects of numbers) for performance budgets. Env: INPUT_METRICS.
+    #[arg(long, value_name = "GLOB")]
+    pub metrics: Vec<String>,
+    /// Write everything measured and decided to this JSON file. Env: INPUT_REPORT.
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
+    /// What to print on stdout.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: GateFormat,
+    /// Repository root that report paths are made relative to and config inputs are found
+    /// under (default: $GITHUB_WORKSPACE, else the current directory).
+    #[arg(long, value_name = "DIR", env = "GITHUB_WORKSPACE")]
+    pub root: Option<PathBuf>,
+}
+
+/// Arguments of `config`.
+#[derive(Debug, Args)]
+pub struct ConfigArgs {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: ConfigCommand,
+}
+
+/// `config` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Print the JSON Schema of the quality-gate file (or of report.json with --report).
+    Schema {
+        /// Print the schema of `gate --report` output instead.
+        #[arg(long)]
+        report: bool,
+    },
+    /// Check a quality-gate file (default: the one `gate` would use) and show the thresholds
+    /// of each environment; errors name the line, column and key (exit 2).
+    Check {
+        /// The file.
+        file: Option<PathBuf>,
+        /// Repository root where the default files are looked for.
+        #[arg(long, value_name = "DIR", env = "GITHUB_WORKSPACE")]
+        root: Option<PathBuf>,
+    },
 }
 
 /// Output formats of `inspect`.

@@ -6,10 +6,16 @@ mod cli;
 
 use anyhow::{Context, Result};
 use clap::Parser;
-use cli::{Cli, Command, InspectArgs, OutputFormat};
+use cli::{Cli, Command, ConfigCommand, GateArgs, GateFormat, InspectArgs, OutputFormat};
+use shipgate::gate::config::Config;
+use shipgate::gate::inputs::{self, Input, Origin, Role};
+use shipgate::gate::verdict::EnvironmentChoice;
+use shipgate::gate::{self, report};
 use shipgate::ingest::{self, IngestError, PathResolver};
 use shipgate::render;
+use shipgate::runner::{self, GithubContext, commands, output};
 use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -26,11 +32,14 @@ fn main() -> ExitCode {
         }
     };
     init_tracing();
+    // The gate and config commands report every error as a usage, configuration or input
+    // problem (2); their "checked thing is bad" outcome is a verdict, returned as 1.
+    let always_2 = !matches!(cli.command, Command::Inspect(_));
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
             eprintln!("error: {}", one_line(&e));
-            ExitCode::from(exit_code(&e))
+            ExitCode::from(if always_2 { 2 } else { exit_code(&e) })
         }
     }
 }
@@ -74,6 +83,21 @@ fn exit_code(e: &anyhow::Error) -> u8 {
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Inspect(args) => inspect(args),
+        Command::Gate(args) => gate_cmd(args),
+        Command::Config(args) => match args.command {
+            ConfigCommand::Schema { report } => {
+                let schema = if report {
+                    report::schema()
+                } else {
+                    Config::schema()
+                };
+                let mut s = serde_json::to_string_pretty(&schema)?;
+                s.push('\n');
+                write_stdout(&s)?;
+                Ok(ExitCode::SUCCESS)
+            }
+            ConfigCommand::Check { file, root } => config_check(file, root),
+        },
     }
 }
 
@@ -100,6 +124,11 @@ fn inspect(args: InspectArgs) -> Result<ExitCode> {
     } else {
         render::inspect::text(&bundle, &missing, resolver.root())
     };
+    write_stdout(&out)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn write_stdout(out: &str) -> Result<()> {
     let mut stdout = std::io::stdout().lock();
     if let Err(e) = stdout
         .write_all(out.as_bytes())
@@ -108,5 +137,266 @@ fn inspect(args: InspectArgs) -> Result<ExitCode> {
     {
         return Err(e).context("cannot write to stdout");
     }
+    Ok(())
+}
+
+/// An Action input (`INPUT_<NAME>`), unset when empty.
+fn action_input(name: &str) -> Option<String> {
+    std::env::var(format!("INPUT_{}", name.replace(' ', "_").to_uppercase()))
+        .ok()
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
+}
+
+/// An Action input holding a list: one item per line or per comma.
+fn action_list(name: &str) -> Vec<String> {
+    action_input(name)
+        .map(|v| {
+            v.split(['\n', ','])
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn repo_root(arg: Option<PathBuf>) -> Result<PathBuf> {
+    match arg {
+        Some(r) => Ok(r),
+        None => std::env::current_dir().context("cannot read the current directory"),
+    }
+}
+
+/// The default config locations under the root, in the order they are tried.
+const CONFIG_NAMES: &[&str] = &[".quality-gates.config.json", ".github/quality-gates.json"];
+
+/// The config file to use: the one given, else the first default location that exists.
+fn config_path(given: Option<PathBuf>, root: &Path) -> Option<PathBuf> {
+    given.or_else(|| {
+        CONFIG_NAMES
+            .iter()
+            .map(|n| root.join(n))
+            .find(|p| p.is_file())
+    })
+}
+
+fn load_config(path: Option<&Path>) -> Result<(Config, Vec<u8>, String)> {
+    match path {
+        Some(p) => {
+            let (cfg, bytes) = Config::load(p)?;
+            Ok((cfg, bytes, p.display().to_string()))
+        }
+        None => Ok((Config::default(), Vec::new(), "defaults".into())),
+    }
+}
+
+fn config_check(file: Option<PathBuf>, root: Option<PathBuf>) -> Result<ExitCode> {
+    let root = repo_root(root)?;
+    let Some(path) = config_path(file, &root) else {
+        anyhow::bail!(
+            "no config file given and none at {} under {}",
+            CONFIG_NAMES.join(" or "),
+            root.display()
+        );
+    };
+    let (cfg, _, shown) = load_config(Some(&path))?;
+    let mut out = format!("{shown}: ok\n");
+    for name in cfg.environment_names() {
+        let t = cfg
+            .thresholds(name)
+            .map_err(|m| anyhow::anyhow!("{shown}: {m}"))?;
+        let f = |x: Option<f64>| x.map_or_else(|| "-".into(), gate::score::num);
+        out.push_str(&format!(
+            "  {name}: quality {}, security {}, coverage {}, performance {}\n",
+            f(t.quality),
+            f(t.security),
+            f(t.coverage),
+            f(t.performance)
+        ));
+    }
+    write_stdout(&out)?;
     Ok(ExitCode::SUCCESS)
+}
+
+fn gate_cmd(args: GateArgs) -> Result<ExitCode> {
+    let root = repo_root(args.root.clone())?;
+    let cwd = std::env::current_dir().context("cannot read the current directory")?;
+    let gh = GithubContext::from_vars(|k| std::env::var(k).ok());
+
+    let given_config = args
+        .config
+        .clone()
+        .or_else(|| action_input("config").map(PathBuf::from));
+    let cfg_path = config_path(given_config, &root);
+    let (cfg, cfg_bytes, cfg_source) = load_config(cfg_path.as_deref())?;
+    eprintln!("config: {cfg_source}");
+
+    let env = match args
+        .environment
+        .clone()
+        .map(|e| (e, "--environment"))
+        .or_else(|| action_input("environment").map(|e| (e, "INPUT_ENVIRONMENT")))
+    {
+        Some((name, from)) => EnvironmentChoice {
+            name,
+            reason: format!("set by {from}"),
+        },
+        None => {
+            let branch = gh.default_branch();
+            runner::derive_environment(&gh, branch.as_deref())
+        }
+    };
+    eprintln!("environment: {} ({})", env.name, env.reason);
+
+    // Inputs: flags, INPUT_* variables and the config's inputs, in that order.
+    let mut list: Vec<Input> = Vec::new();
+    let from_config = |p: &String| {
+        if Path::new(p).is_absolute() || root == cwd {
+            p.clone()
+        } else {
+            root.join(p).display().to_string()
+        }
+    };
+    for (role, flag, conf) in [
+        (Role::Coverage, &args.coverage, &cfg.inputs.coverage),
+        (Role::Tests, &args.tests, &cfg.inputs.tests),
+        (Role::Findings, &args.findings, &cfg.inputs.findings),
+        (Role::Security, &args.security, &cfg.inputs.security),
+        (
+            Role::Documentation,
+            &args.documentation,
+            &cfg.inputs.documentation,
+        ),
+    ] {
+        for p in flag {
+            list.push(Input {
+                role,
+                pattern: p.clone(),
+                origin: Origin::Flag,
+            });
+        }
+        let var = format!("INPUT_{}", role.name().to_uppercase());
+        for p in action_list(role.name()) {
+            list.push(Input {
+                role,
+                pattern: p,
+                origin: Origin::Env(var.clone()),
+            });
+        }
+        for p in conf {
+            list.push(Input {
+                role,
+                pattern: from_config(p),
+                origin: Origin::Config,
+            });
+        }
+    }
+    let mut metrics: Vec<String> = args.metrics.clone();
+    metrics.extend(action_list("metrics"));
+    metrics.extend(cfg.inputs.metrics.iter().map(from_config));
+    if list.is_empty() {
+        list = inputs::discover(&root);
+        if list.is_empty() {
+            eprintln!(
+                "found no report at the conventional locations under {}",
+                root.display()
+            );
+        } else {
+            eprintln!("found {} report(s) at conventional locations:", list.len());
+            for i in &list {
+                let shown = Path::new(&i.pattern)
+                    .strip_prefix(&root)
+                    .map_or_else(|_| i.pattern.clone(), |p| p.display().to_string());
+                eprintln!("  {:<9} {shown}", i.role.name());
+            }
+        }
+    }
+
+    let resolver = PathResolver::new(&root);
+    let gathered = inputs::gather(&list, &metrics, &resolver, &root)?;
+    for s in &gathered.skipped {
+        eprintln!("skipped: {s}");
+    }
+    let missing = gathered.bundle.missing_files(&resolver);
+    if !missing.is_empty() {
+        tracing::warn!(
+            "{} file(s) named by the reports are not in the repository at {}",
+            missing.len(),
+            resolver.root()
+        );
+    }
+    let evidence = gathered.evidence();
+    let verdict = gate::evaluate(&cfg, env, &evidence)?;
+
+    let report_path = args
+        .report
+        .clone()
+        .or_else(|| action_input("report").map(PathBuf::from));
+    let needs_report = report_path.is_some() || args.format == GateFormat::Json;
+    let report_json = if needs_report {
+        let ctx = report::Context {
+            config: &cfg,
+            config_source: cfg_source.clone(),
+            config_bytes: &cfg_bytes,
+            commit: gh.sha.clone(),
+            git_ref: gh.git_ref.clone(),
+            now: std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .ok()
+                .map(|d| d.as_secs()),
+            metrics: &gathered.metrics,
+        };
+        let r = report::build(&verdict, &gathered.bundle, &ctx);
+        let mut s = serde_json::to_string_pretty(&r)?;
+        s.push('\n');
+        Some(s)
+    } else {
+        None
+    };
+    if let (Some(p), Some(json)) = (&report_path, &report_json) {
+        std::fs::write(p, json)
+            .with_context(|| format!("{}: cannot write the report", p.display()))?;
+        eprintln!("report: {}", p.display());
+    }
+
+    let out = match args.format {
+        GateFormat::Text => {
+            use std::io::IsTerminal;
+            let color = shipgate::render::terminal::use_color(
+                std::env::var("NO_COLOR").ok().as_deref(),
+                std::env::var("FORCE_COLOR").ok().as_deref(),
+                std::io::stdout().is_terminal(),
+            );
+            shipgate::render::terminal::render(&verdict, color)
+        }
+        GateFormat::Json => report_json.clone().unwrap_or_default(),
+        GateFormat::Markdown => shipgate::render::markdown::render(&verdict, output::SUMMARY_LIMIT),
+    };
+    write_stdout(&out)?;
+
+    if gh.actions {
+        // The runner reads workflow commands from stderr as well as stdout; stderr keeps
+        // stdout for what was asked.
+        for a in commands::annotations(&verdict.problems) {
+            eprintln!("{a}");
+        }
+        if let Some(p) = &gh.output {
+            let shown = report_path.as_ref().map(|p| p.display().to_string());
+            output::write_outputs(
+                p,
+                &runner::step_outputs(&verdict, shown.as_deref()),
+                &mut output::OsRandom,
+            )?;
+        }
+        if let Some(p) = &gh.step_summary {
+            let existing = std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
+            let md = shipgate::render::markdown::render(&verdict, output::summary_budget(existing));
+            output::append(p, &md)?;
+        }
+    }
+    Ok(if verdict.passed {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }

@@ -2,3 +2,5 @@
 //! the binary decides where they go.
 
 pub mod inspect;
+pub mod markdown;
+pub mod terminal;
