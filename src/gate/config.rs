@@ -63,15 +63,19 @@ pub struct Environment {
     pub extends: Option<String>,
     /// Minimum weighted total score.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0, max = 100))]
     pub quality_threshold: Option<f64>,
     /// Minimum security sub-score.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0, max = 100))]
     pub security_threshold: Option<f64>,
     /// Minimum line coverage, percent. Also the target the testing sub-score measures against.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0, max = 100))]
     pub coverage_threshold: Option<f64>,
     /// Minimum performance sub-score.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0, max = 100))]
     pub performance_threshold: Option<f64>,
 }
 
@@ -81,18 +85,23 @@ pub struct Environment {
 pub struct Weighting {
     /// Lint and build findings per 1,000 lines.
     #[serde(default)]
+    #[schemars(range(min = 0, max = 100))]
     pub code_quality: f64,
     /// Security findings by severity.
     #[serde(default)]
+    #[schemars(range(min = 0, max = 100))]
     pub security: f64,
     /// Performance budgets.
     #[serde(default)]
+    #[schemars(range(min = 0, max = 100))]
     pub performance: f64,
     /// Test pass rate and line coverage.
     #[serde(default)]
+    #[schemars(range(min = 0, max = 100))]
     pub testing: f64,
     /// Documentation findings per 1,000 lines.
     #[serde(default)]
+    #[schemars(range(min = 0, max = 100))]
     pub documentation: f64,
 }
 
@@ -161,6 +170,7 @@ pub struct Component {
     pub paths: Vec<String>,
     /// Minimum line coverage of its files together, percent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0, max = 100))]
     pub coverage_threshold: Option<f64>,
 }
 
@@ -171,6 +181,7 @@ pub struct FileFloor {
     /// Glob patterns of the files it applies to (`src/payments/**`).
     pub paths: Vec<String>,
     /// Minimum line coverage of each matching file, percent.
+    #[schemars(range(min = 0, max = 100))]
     pub minimum: f64,
 }
 
@@ -325,6 +336,12 @@ impl Config {
     /// Parses and checks config text; `name` is used in errors.
     pub fn parse(text: &str, name: &str) -> Result<Config, ConfigError> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        objects_where_expected(text).map_err(|(key, message)| ConfigError {
+            file: name.to_string(),
+            at: jsonpos::position_of(text, &key),
+            key,
+            message,
+        })?;
         let cfg: Config = serde_json::from_str(text).map_err(|e| {
             let (line, column) = (e.line(), e.column());
             let key = if e.classify() == serde_json::error::Category::Data {
@@ -515,6 +532,61 @@ impl Config {
             .into_root_schema_for::<Config>();
         serde_json::to_value(schema).unwrap_or_default()
     }
+}
+
+/// serde reads a struct from an array too (`"weighting": [35, 25, 20, 15, 5]` would fill the
+/// fields in order); the file's sections must be objects, so arrays there are refused first.
+fn objects_where_expected(text: &str) -> Result<(), (String, String)> {
+    let Ok(v) = serde_json::from_str::<serde_json::Value>(text) else {
+        // Syntax errors are reported by the typed parse, with their position.
+        return Ok(());
+    };
+    let mut places: Vec<(String, &serde_json::Value)> = Vec::new();
+    for k in [
+        "environments",
+        "weighting",
+        "blocking_rules",
+        "inputs",
+        "performance",
+    ] {
+        if let Some(x) = v.get(k) {
+            places.push((k.to_string(), x));
+        }
+    }
+    if let Some(serde_json::Value::Object(envs)) = v.get("environments") {
+        for (name, e) in envs {
+            places.push((format!("environments.{name}"), e));
+        }
+    }
+    if let Some(b) = v.get("performance").and_then(|p| p.get("budgets")) {
+        places.push(("performance.budgets".into(), b));
+        if let serde_json::Value::Object(m) = b {
+            for (name, x) in m {
+                places.push((format!("performance.budgets.{name}"), x));
+            }
+        }
+    }
+    for list in ["components", "file_coverage_floors"] {
+        if let Some(serde_json::Value::Array(items)) = v.get(list) {
+            for (i, x) in items.iter().enumerate() {
+                places.push((format!("{list}[{i}]"), x));
+            }
+        }
+    }
+    for (key, x) in places {
+        if !x.is_object() {
+            let got = match x {
+                serde_json::Value::Array(_) => "an array",
+                serde_json::Value::String(_) => "a string",
+                serde_json::Value::Number(_) => "a number",
+                serde_json::Value::Bool(_) => "a boolean",
+                serde_json::Value::Null => "null",
+                serde_json::Value::Object(_) => "an object",
+            };
+            return Err((key, format!("expected an object, got {got}")));
+        }
+    }
+    Ok(())
 }
 
 fn percent_range(v: f64) -> Result<(), String> {

@@ -222,8 +222,14 @@ fn blocking(
             RuleStatus::NotMeasured,
             format!("{what}: not measured ({why_not}); at most {limit} allowed"),
         ),
-        Some(n) if n <= limit => (RuleStatus::Passed, format!("{n} {what} ≤ {limit} allowed")),
-        Some(n) => (RuleStatus::Failed, format!("{n} {what} > {limit} allowed")),
+        Some(n) if n <= limit => (
+            RuleStatus::Passed,
+            format!("{what}: {n} (at most {limit} allowed)"),
+        ),
+        Some(n) => (
+            RuleStatus::Failed,
+            format!("{what}: {n}, more than the {limit} allowed"),
+        ),
     };
     let failed = status == RuleStatus::Failed;
     Some(RuleResult {

@@ -46,7 +46,7 @@ impl Random for OsRandom {
 #[derive(Debug, thiserror::Error)]
 pub enum OutputError {
     /// The name cannot be an output name.
-    #[error("output name {0:?} is empty or contains a line break or `<<`")]
+    #[error("output name {0:?} is empty or contains a line break, `=` or `<<`")]
     BadName(String),
     /// Every delimiter drawn occurred in the value (the randomness is broken).
     #[error("could not draw a heredoc delimiter that does not occur in the value of `{0}`")]
@@ -64,7 +64,8 @@ pub enum OutputError {
 
 /// One output as the runner's file command reads it.
 pub fn format_output(name: &str, value: &str, rng: &mut dyn Random) -> Result<String, OutputError> {
-    if name.is_empty() || name.contains(['\n', '\r']) || name.contains("<<") {
+    // The runner splits `name=value` at the first `=` before any `<<`.
+    if name.is_empty() || name.contains(['\n', '\r', '=']) || name.contains("<<") {
         return Err(OutputError::BadName(name.to_string()));
     }
     for _ in 0..100 {

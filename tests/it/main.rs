@@ -7,9 +7,12 @@ mod support;
 
 mod bad_input;
 mod cli;
+mod config;
 mod coverage_formats;
 mod fast_paths;
 mod finding_formats;
+mod gate;
 mod junit_format;
 mod real_fixtures;
+mod runner;
 mod xunit_formats;
