@@ -242,3 +242,21 @@ fn committed_schemas_are_up_to_date() {
         "every top-level key is optional"
     );
 }
+
+#[test]
+fn the_readme_config_is_valid() {
+    let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
+    let start = readme
+        .find("The config, as teams keep it")
+        .expect("the README shows the config");
+    let block = &readme[start..];
+    let open = block.find("```json\n").unwrap() + 8;
+    let close = open + block[open..].find("```").unwrap();
+    let out = check(&block[open..close]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("hotfix: quality 90, security 95, coverage 75, performance 85"),
+        "{}",
+        stdout(&out)
+    );
+}
