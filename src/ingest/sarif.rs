@@ -374,7 +374,9 @@ struct RunCtx<'a> {
     work_dirs: Vec<String>,
 }
 
-fn read_run(run: Run, r: usize, ctx: &Ctx, out: &mut Findings) -> Result<(), ParseError> {
+fn read_run(mut run: Run, r: usize, ctx: &Ctx, out: &mut Findings) -> Result<(), ParseError> {
+    // Results are consumed one by one, so each is freed as its finding is made.
+    let results = std::mem::take(&mut run.results);
     let name = run.tool.driver.name.trim();
     let tool = if name.is_empty() { "sarif" } else { name }.to_string();
     let lower = tool.to_ascii_lowercase();
@@ -422,7 +424,8 @@ fn read_run(run: Run, r: usize, ctx: &Ctx, out: &mut Findings) -> Result<(), Par
             })
             .collect(),
     };
-    for (i, res) in run.results.iter().enumerate() {
+    out.items.reserve(results.len());
+    for (i, res) in results.into_iter().enumerate() {
         if let Some(f) = read_result(res, &rc, ctx, r, i)? {
             out.items.push(f);
         }
@@ -472,7 +475,7 @@ fn read_run(run: Run, r: usize, ctx: &Ctx, out: &mut Findings) -> Result<(), Par
 }
 
 fn read_result(
-    res: &SarifResult,
+    res: SarifResult,
     rc: &RunCtx,
     ctx: &Ctx,
     r: usize,
@@ -493,7 +496,7 @@ fn read_result(
     {
         return Ok(None);
     }
-    let rule = find_rule(res, rc);
+    let rule = find_rule(&res, rc);
     let level = match res.level.as_deref() {
         Some(l) => {
             parse_level(l).ok_or_else(|| bad_level(format!("/runs/{r}/results/{i}/level"), l))?
@@ -541,18 +544,15 @@ fn read_result(
                 .as_deref()
                 .is_some_and(|st| st.trim().eq_ignore_ascii_case("rejected"))
         });
-    let mut fingerprints = Vec::new();
-    for (k, v) in res
+    let fingerprints = res
         .fingerprints
-        .iter()
-        .chain(res.partial_fingerprints.iter())
-    {
-        let v = match v {
-            Value::String(s) => s.clone(),
-            other => other.to_string(),
-        };
-        fingerprints.push((k.clone(), v));
-    }
+        .into_iter()
+        .chain(res.partial_fingerprints)
+        .map(|(k, v)| match v {
+            Value::String(s) => (k, s),
+            other => (k, other.to_string()),
+        })
+        .collect();
     Ok(Some(Finding {
         tool: rc.tool.clone(),
         rule: rule_id,
