@@ -65,7 +65,7 @@ pub fn parse(input: &mut dyn BufRead, ctx: &Ctx) -> Result<Findings, ParseError>
                     n,
                     1,
                     format!(
-                        "severity \"{}\": expected error or note",
+                        "severity \"{}\": expected error or note (or warning)",
                         super::xml::truncate(other, 40)
                     ),
                 ));
