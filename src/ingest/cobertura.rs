@@ -153,6 +153,7 @@ fn finish_class(cov: &mut Coverage, mut c: Class, sources: &[String], ctx: &Ctx)
             branches: c.branches,
             functions: c.functions,
             declared: None,
+            statements: None,
         },
     );
 }

@@ -22,6 +22,19 @@ pub struct FileCoverage {
     /// Totals the report states where it has no line-level data (summary-only formats).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub declared: Option<DeclaredTotals>,
+    /// Statement counts, from formats whose tool's own figure is statement-based (Go's
+    /// coverprofile, istanbul's "Statements"); `None` for the others.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub statements: Option<StatementCounts>,
+}
+
+/// Statements of one file as the producing tool counts them.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct StatementCounts {
+    /// Statements in all.
+    pub total: u64,
+    /// Statements executed at least once.
+    pub covered: u64,
 }
 
 /// Branches on one line.
@@ -80,6 +93,10 @@ pub struct CoverageTotals {
     pub functions_total: u64,
     /// Functions entered at least once.
     pub functions_covered: u64,
+    /// Statements, over the files whose format counts them (see [`FileCoverage::statements`]).
+    pub statements_total: u64,
+    /// Statements executed, over the same files.
+    pub statements_covered: u64,
 }
 
 impl CoverageTotals {
@@ -95,6 +112,10 @@ impl CoverageTotals {
     pub fn function_percent(&self) -> Option<f64> {
         percent(self.functions_covered, self.functions_total)
     }
+    /// Statement coverage in percent, `None` when no file counts statements.
+    pub fn statement_percent(&self) -> Option<f64> {
+        percent(self.statements_covered, self.statements_total)
+    }
 }
 
 /// `covered / total` in percent, or `None` for an empty total.
@@ -109,6 +130,10 @@ impl FileCoverage {
             files: 1,
             ..Default::default()
         };
+        if let Some(st) = self.statements {
+            t.statements_total = st.total;
+            t.statements_covered = st.covered.min(st.total);
+        }
         if let Some(d) = self.declared
             && self.lines.is_empty()
             && self.branches.is_empty()
@@ -176,6 +201,15 @@ impl FileCoverage {
             }),
             (a, b) => a.or(b),
         };
+        // Without block identities two reports of one file cannot be unioned; the larger of
+        // each count is the figure the better-covered shard proves.
+        self.statements = match (self.statements, other.statements) {
+            (Some(a), Some(b)) => Some(StatementCounts {
+                total: a.total.max(b.total),
+                covered: a.covered.max(b.covered),
+            }),
+            (a, b) => a.or(b),
+        };
     }
 }
 
@@ -209,6 +243,8 @@ impl Coverage {
             t.branches_covered += ft.branches_covered;
             t.functions_total += ft.functions_total;
             t.functions_covered += ft.functions_covered;
+            t.statements_total += ft.statements_total;
+            t.statements_covered += ft.statements_covered;
         }
         t
     }
