@@ -9,9 +9,12 @@
 //! - `type="stmt"` and `type="cond"` lines are coverable lines; hits are `count`, or for an
 //!   OpenClover `cond` line that has none, `truecount + falsecount` (times evaluated). This
 //!   gives istanbul's "Lines" and PHPUnit's "Lines" (executable lines).
-//! - `type="method"` lines are functions (`name`, else OpenClover's `signature`), entered when
-//!   `count` is above zero. PHPUnit's own "Methods" figure counts only methods whose every line
-//!   ran; shipgate counts methods entered, like every other format.
+//! - `type="method"` lines are functions (`name`, else OpenClover's `signature`), covered when
+//!   `count` is above zero, except in PHPUnit's reports (no `clover` attribute on the root),
+//!   where a method is covered only when every executable line of it ran, as PHPUnit's own
+//!   "Methods" figure counts it. A PHPUnit method's lines are the stmt lines after its method
+//!   line, up to the next method line; that reading is used only when it reproduces the file's
+//!   `coveredmethods` metric, else covered means entered.
 //! - Branches of a `cond` line. The writers disagree on `truecount`/`falsecount`: OpenClover
 //!   means the times the condition was true and false (2 branches; covered: each count above
 //!   zero), istanbul means branches covered and branches missed on that line. Each file is
@@ -19,9 +22,11 @@
 //!   neither or both do, istanbul's reading is used for `clover="3.2.0"` (the version istanbul
 //!   stamps) and OpenClover's otherwise.
 //! - PHPUnit writes a method's first line as `type="method"` even when that line is also an
-//!   executable statement, so its statement line is missing; when the file's `statements`
-//!   metric equals the stmt/cond lines plus the method lines exactly (and not the stmt/cond
-//!   lines alone), the method lines are counted as coverable lines too.
+//!   executable statement (a one-line method), so its statement line is missing. PHPUnit lists
+//!   only methods with executable lines, so a method line with no stmt line before the next
+//!   method line is such a statement; those lines are counted as coverable when that brings
+//!   the stmt lines up to the file's `statements` metric exactly (failing that, all method
+//!   lines are, when that does).
 //! - istanbul writes no method lines, only the `methods`/`coveredmethods` metrics; for such a
 //!   file that many functions are recorded, named `(function N)` at line 0, the covered ones
 //!   first, so function totals still equal istanbul's "Functions".
@@ -41,6 +46,17 @@ pub fn detect(head: &Head) -> bool {
 }
 
 /// A file's `<metrics>` figures that the counting rules check against.
+/// Who wrote the report, as far as it matters for reading it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Writer {
+    /// `clover="3.2.0"`: istanbul's clover reporter.
+    Istanbul,
+    /// Another `clover` version: OpenClover or Atlassian Clover.
+    OpenClover,
+    /// No `clover` attribute: PHPUnit (php-code-coverage).
+    PhpUnit,
+}
+
 #[derive(Default, Clone, Copy)]
 struct Metrics {
     statements: Option<u64>,
@@ -76,7 +92,7 @@ pub fn parse(input: &mut dyn BufRead, ctx: &Ctx) -> Result<Coverage, ParseError>
     let mut xr = XmlReader::new(input);
     let mut cov = Coverage::default();
     let mut saw_root = false;
-    let mut istanbul = false;
+    let mut writer = Writer::PhpUnit;
     let mut packages: Vec<String> = Vec::new();
     let mut file: Option<FileAcc> = None;
     loop {
@@ -92,7 +108,11 @@ pub fn parse(input: &mut dyn BufRead, ctx: &Ctx) -> Result<Coverage, ParseError>
                         "expected a <coverage> root element",
                     ));
                 }
-                istanbul = attr(&e, "clover", at)?.is_some_and(|v| v.trim() == "3.2.0");
+                writer = match attr(&e, "clover", at)? {
+                    Some(v) if v.trim() == "3.2.0" => Writer::Istanbul,
+                    Some(_) => Writer::OpenClover,
+                    None => Writer::PhpUnit,
+                };
             }
             Event::Start(e) => match e.local_name().as_ref() {
                 "testproject" => xr.skip_element()?,
@@ -120,7 +140,7 @@ pub fn parse(input: &mut dyn BufRead, ctx: &Ctx) -> Result<Coverage, ParseError>
                 "metrics" => metrics(&e, at, file.as_mut(), depth)?,
                 "file" => {
                     let f = start_file(&e, at, packages.last())?;
-                    finish(&mut cov, f, istanbul, ctx);
+                    finish(&mut cov, f, writer, ctx);
                 }
                 _ => {}
             },
@@ -130,7 +150,7 @@ pub fn parse(input: &mut dyn BufRead, ctx: &Ctx) -> Result<Coverage, ParseError>
                 }
                 "file" => {
                     if let Some(f) = file.take() {
-                        finish(&mut cov, f, istanbul, ctx);
+                        finish(&mut cov, f, writer, ctx);
                     }
                 }
                 _ => {}
@@ -237,7 +257,7 @@ fn count_attr(e: &BytesStart<'_>, name: &str, at: u64) -> Result<Option<u64>, Pa
     Ok(attr_num::<i64>(e, name, at)?.map(|n| n.max(0) as u64))
 }
 
-fn finish(cov: &mut Coverage, f: FileAcc, istanbul_default: bool, ctx: &Ctx) {
+fn finish(cov: &mut Coverage, f: FileAcc, writer: Writer, ctx: &Ctx) {
     let m = f.metrics.unwrap_or_default();
     let mut lines = f.lines;
     // Repeated lines (OpenClover writes one element per statement) are one coverable line;
@@ -252,31 +272,31 @@ fn finish(cov: &mut Coverage, f: FileAcc, istanbul_default: bool, ctx: &Ctx) {
         }
     });
 
-    // PHPUnit: method lines that are executable lines too (see the module comment).
-    if let Some(statements) = m.statements {
-        let extra: Vec<(u32, u64)> = {
-            let mut v: Vec<(u32, u64)> = f
-                .methods
-                .iter()
-                .filter(|(l, _, _)| lines.binary_search_by_key(l, |p| p.0).is_err())
-                .map(|(l, _, c)| (*l, *c))
-                .collect();
-            v.sort_unstable();
-            v.dedup_by_key(|p| p.0);
-            v
-        };
-        let n = lines.len() as u64;
-        if !extra.is_empty() && n < statements && n + extra.len() as u64 == statements {
-            lines.extend(extra);
-        }
+    let mut methods = f.methods;
+    methods.sort_by_key(|m| m.0);
+    if writer == Writer::PhpUnit {
+        add_php_method_lines(&mut lines, &methods, m);
     }
 
-    let branches = cond_branches(&f.conds, m, istanbul_default);
+    let branches = cond_branches(&f.conds, m, writer == Writer::Istanbul);
 
-    let mut functions: Vec<Function> = f
-        .methods
+    let fully = (writer == Writer::PhpUnit)
+        .then(|| php_fully_covered(&lines, &methods))
+        .filter(|full| {
+            let n = full.iter().filter(|c| **c).count() as u64;
+            m.covered_methods == Some(n)
+        });
+    let mut functions: Vec<Function> = methods
         .into_iter()
-        .map(|(line, name, hits)| Function { name, line, hits })
+        .enumerate()
+        .map(|(i, (line, name, count))| {
+            let hits = match &fully {
+                Some(full) if full.get(i) == Some(&true) => count.max(1),
+                Some(_) => 0,
+                None => count,
+            };
+            Function { name, line, hits }
+        })
         .collect();
     if functions.is_empty()
         && let Some(total) = m.methods.filter(|t| *t > 0)
@@ -307,6 +327,66 @@ fn finish(cov: &mut Coverage, f: FileAcc, istanbul_default: bool, ctx: &Ctx) {
             ..Default::default()
         },
     );
+}
+
+/// The stmt lines between a method line (included) and the next one (excluded), as indices.
+fn method_bodies(lines: &[(u32, u64)], methods: &[(u32, String, u64)]) -> Vec<(usize, usize)> {
+    methods
+        .iter()
+        .enumerate()
+        .map(|(i, (start, _, _))| {
+            let end = methods.get(i + 1).map_or(u32::MAX, |m| m.0);
+            let from = lines.partition_point(|p| p.0 < *start);
+            let to = lines.partition_point(|p| p.0 < end);
+            (from, to.max(from))
+        })
+        .collect()
+}
+
+/// PHPUnit's one-line methods: their line is a statement it wrote as the method line.
+fn add_php_method_lines(lines: &mut Vec<(u32, u64)>, methods: &[(u32, String, u64)], m: Metrics) {
+    let Some(statements) = m.statements else {
+        return;
+    };
+    let n = lines.len() as u64;
+    if methods.is_empty() || n >= statements {
+        return;
+    }
+    let bodies = method_bodies(lines, methods);
+    let mut one_line: Vec<(u32, u64)> = methods
+        .iter()
+        .zip(&bodies)
+        .filter(|(_, (from, to))| from == to)
+        .map(|((l, _, c), _)| (*l, *c))
+        .collect();
+    let mut all: Vec<(u32, u64)> = methods
+        .iter()
+        .filter(|(l, _, _)| lines.binary_search_by_key(l, |p| p.0).is_err())
+        .map(|(l, _, c)| (*l, *c))
+        .collect();
+    for v in [&mut one_line, &mut all] {
+        v.dedup_by_key(|p| p.0);
+    }
+    let extra = if n + one_line.len() as u64 == statements {
+        one_line
+    } else if n + all.len() as u64 == statements {
+        all
+    } else {
+        return;
+    };
+    lines.extend(extra);
+    lines.sort_unstable();
+}
+
+/// Whether each method's every executable line ran (PHPUnit's "tested method").
+fn php_fully_covered(lines: &[(u32, u64)], methods: &[(u32, String, u64)]) -> Vec<bool> {
+    method_bodies(lines, methods)
+        .into_iter()
+        .map(|(from, to)| {
+            let body = lines.get(from..to).unwrap_or(&[]);
+            !body.is_empty() && body.iter().all(|p| p.1 > 0)
+        })
+        .collect()
 }
 
 /// Branches per line under the reading of `truecount`/`falsecount` the file's metrics confirm.
