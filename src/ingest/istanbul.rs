@@ -29,9 +29,12 @@ use serde::Deserialize;
 use std::collections::HashMap;
 use std::io::BufRead;
 
-/// `coverage-final.json`: objects with `statementMap`.
+/// `coverage-final.json`: objects with `statementMap`. Jest's and Vitest's `--json` results
+/// embed a `coverageMap` of the same objects after their test counts; those are test results.
 pub fn detect_final(head: &Head) -> bool {
-    head.json_start() == Some(b'{') && head.contains("\"statementMap\"")
+    head.json_start() == Some(b'{')
+        && head.contains("\"statementMap\"")
+        && !head.contains("\"numTotalTests\"")
 }
 
 /// `coverage-summary.json`: a `total` with `lines.pct`.

@@ -1228,3 +1228,24 @@ fn gocover_bad_input() {
     let e = error_text("c.out", "mode: set\na.go:1.1,2.1 1 -3\n");
     assert!(e.contains("count is not a whole number"), "{e}");
 }
+
+/// Jest's `--json --coverage` output embeds istanbul file objects in `coverageMap`, after its
+/// test counts: it is test results, not `coverage-final.json`.
+#[test]
+fn jest_results_with_coverage_map_are_not_istanbul() {
+    let repo = Repo::new();
+    let p = repo.write(
+        "jest.json",
+        r#"{"numFailedTestSuites":0,"numPassedTests":1,"numTotalTests":1,"coverageMap":{"/a.js":{"path":"/a.js","statementMap":{},"s":{},"fnMap":{},"f":{},"branchMap":{},"b":{}}},"testResults":[]}"#,
+    );
+    let resolver = PathResolver::new(repo.path());
+    let format = match ingest::read_path(&p, None, &resolver) {
+        Ok(i) => i.format,
+        Err(e) => {
+            let msg = e.to_string();
+            assert!(!msg.contains("istanbul"), "{msg}");
+            return;
+        }
+    };
+    assert_ne!(format, Format::IstanbulJson);
+}
