@@ -21,6 +21,10 @@
 //!   read the way that reproduces its own `<metrics conditionals coveredconditionals>`; when
 //!   neither or both do, istanbul's reading is used for `clover="3.2.0"` (the version istanbul
 //!   stamps) and OpenClover's otherwise.
+//! - Branches that the file's `<metrics conditionals coveredconditionals>` count but no cond line
+//!   holds are recorded on line 0: PHPUnit with path coverage (Xdebug) writes its branch totals
+//!   only there, and istanbul writes a line's branches only when a statement starts on that
+//!   line. The totals then equal the writer's "Branches".
 //! - PHPUnit writes a method's first line as `type="method"` even when that line is also an
 //!   executable statement (a one-line method), so its statement line is missing. PHPUnit lists
 //!   only methods with executable lines, so a method line with no stmt line before the next
@@ -278,7 +282,8 @@ fn finish(cov: &mut Coverage, f: FileAcc, writer: Writer, ctx: &Ctx) {
         add_php_method_lines(&mut lines, &methods, m);
     }
 
-    let branches = cond_branches(&f.conds, m, writer == Writer::Istanbul);
+    let mut branches = cond_branches(&f.conds, m, writer == Writer::Istanbul);
+    unplaced_branches(&mut branches, m);
 
     let fully = (writer == Writer::PhpUnit)
         .then(|| php_fully_covered(&lines, &methods))
@@ -387,6 +392,30 @@ fn php_fully_covered(lines: &[(u32, u64)], methods: &[(u32, String, u64)]) -> Ve
             !body.is_empty() && body.iter().all(|p| p.1 > 0)
         })
         .collect()
+}
+
+/// Branches the file's metrics count beyond its cond lines go on line 0 (see the module
+/// comment), so the totals stay the writer's.
+fn unplaced_branches(branches: &mut Vec<BranchLine>, m: Metrics) {
+    let (Some(total), Some(covered)) = (m.conditionals, m.covered_conditionals) else {
+        return;
+    };
+    let (have_c, have_t) = branches.iter().fold((0u64, 0u64), |(c, t), b| {
+        (c + u64::from(b.covered), t + u64::from(b.total))
+    });
+    if total <= have_t {
+        return;
+    }
+    let extra_t = u32::try_from(total - have_t).unwrap_or(u32::MAX);
+    let extra_c = u32::try_from(covered.saturating_sub(have_c)).unwrap_or(u32::MAX);
+    branches.insert(
+        0,
+        BranchLine {
+            line: 0,
+            covered: extra_c.min(extra_t),
+            total: extra_t,
+        },
+    );
 }
 
 /// Branches per line under the reading of `truecount`/`falsecount` the file's metrics confirm.

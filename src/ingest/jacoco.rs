@@ -14,6 +14,9 @@
 //!   names; classes without it (JaCoCo before 0.8) go to the source file named after the outer
 //!   class. Methods of classes compiled without debug information have no `<sourcefile>`: they
 //!   still count, in a file of their own, so function totals equal the METHOD counter.
+//! - gcovr's JaCoCo writer gives its `<line>`s branch counts but no instruction counts, so which
+//!   lines ran is unknown: such a source file is recorded by its own LINE, BRANCH and METHOD
+//!   `<counter>`s only ([`FileCoverage::declared`]), which are gcovr's figures.
 //! - The file is package directory + source file name, looked up under the usual source roots
 //!   (`src/main/java`, `src/main/kotlin`, ..., each also under the enclosing `<group>` names of
 //!   a multi-module report), the first that exists; if none does, `src/main/java/...` (or the
@@ -22,7 +25,7 @@
 
 use super::xml::{XmlReader, attr, attr_num};
 use super::{Ctx, Head, ParseError};
-use crate::model::{BranchLine, Coverage, FileCoverage, Function, LineHits};
+use crate::model::{BranchLine, Coverage, DeclaredTotals, FileCoverage, Function, LineHits};
 use quick_xml::events::{BytesStart, Event};
 use std::collections::HashMap;
 use std::io::BufRead;
@@ -55,6 +58,12 @@ struct SourceAcc {
     name: String,
     lines: Vec<(u32, u64)>,
     branches: Vec<BranchLine>,
+    /// `<line>` elements seen, and how many carried instruction counts (`mi`/`ci`).
+    line_elements: u64,
+    with_instructions: u64,
+    /// The source file's own LINE, BRANCH and METHOD counters.
+    declared: DeclaredTotals,
+    has_counters: bool,
 }
 
 struct MethodAcc {
@@ -99,12 +108,12 @@ pub fn parse(input: &mut dyn BufRead, ctx: &Ctx) -> Result<Coverage, ParseError>
                 "class" => class = Some(start_class(&e, at)?),
                 "method" => method = Some(start_method(&e, at, class.as_ref())?),
                 "sourcefile" => source = Some(start_source(&e, at)?),
-                "counter" => counter(&e, at, method.as_mut())?,
+                "counter" => counter(&e, at, method.as_mut(), source.as_mut())?,
                 "line" => line(&e, at, source.as_mut())?,
                 _ => {}
             },
             Event::Empty(e) => match e.local_name().as_ref() {
-                "counter" => counter(&e, at, method.as_mut())?,
+                "counter" => counter(&e, at, method.as_mut(), source.as_mut())?,
                 "line" => line(&e, at, source.as_mut())?,
                 "method" => {
                     let m = start_method(&e, at, class.as_ref())?;
@@ -220,11 +229,31 @@ fn end_method(
         .push(m.function);
 }
 
-fn counter(e: &BytesStart<'_>, at: u64, method: Option<&mut MethodAcc>) -> Result<(), ParseError> {
-    let Some(m) = method else { return Ok(()) };
+fn counter(
+    e: &BytesStart<'_>,
+    at: u64,
+    method: Option<&mut MethodAcc>,
+    source: Option<&mut SourceAcc>,
+) -> Result<(), ParseError> {
     let covered: u64 = attr_num(e, "covered", at)?
         .ok_or_else(|| ParseError::at_byte(at, "<counter> without a covered attribute"))?;
-    if attr(e, "type", at)?.as_deref() == Some("METHOD") {
+    let kind = attr(e, "type", at)?;
+    let Some(m) = method else {
+        if let Some(s) = source {
+            let missed: u64 = attr_num(e, "missed", at)?.unwrap_or(0);
+            let total = missed.saturating_add(covered);
+            let d = &mut s.declared;
+            match kind.as_deref() {
+                Some("LINE") => (d.lines_total, d.lines_covered) = (total, covered),
+                Some("BRANCH") => (d.branches_total, d.branches_covered) = (total, covered),
+                Some("METHOD") => (d.functions_total, d.functions_covered) = (total, covered),
+                _ => return Ok(()),
+            }
+            s.has_counters = true;
+        }
+        return Ok(());
+    };
+    if kind.as_deref() == Some("METHOD") {
         m.covered = Some(covered > 0);
     } else if covered > 0 {
         m.any_covered = true;
@@ -252,6 +281,10 @@ fn line(e: &BytesStart<'_>, at: u64, source: Option<&mut SourceAcc>) -> Result<(
     let num =
         |name: &str| -> Result<u64, ParseError> { Ok(attr_num::<u64>(e, name, at)?.unwrap_or(0)) };
     let (mi, ci, mb, cb) = (num("mi")?, num("ci")?, num("mb")?, num("cb")?);
+    s.line_elements += 1;
+    if attr(e, "mi", at)?.is_some() || attr(e, "ci", at)?.is_some() {
+        s.with_instructions += 1;
+    }
     if mi.saturating_add(ci) > 0 {
         s.lines.push((nr, ci));
     }
@@ -277,6 +310,17 @@ fn finish_package(cov: &mut Coverage, mut p: PackageAcc, groups: &[String], ctx:
     };
     for s in std::mem::take(&mut p.sources) {
         let mut functions = p.methods.remove(&s.name).unwrap_or_default();
+        if s.line_elements > 0 && s.with_instructions == 0 && s.has_counters {
+            // gcovr's JaCoCo writer: lines without instruction counts; only the counters know.
+            cov.add_file(
+                ctx.paths.resolve(&rel(&s.name), &bases),
+                FileCoverage {
+                    declared: Some(s.declared),
+                    ..Default::default()
+                },
+            );
+            continue;
+        }
         functions.sort_by_key(|f| f.line);
         let mut branches = s.branches;
         branches.sort_by_key(|b| b.line);

@@ -1249,3 +1249,49 @@ fn jest_results_with_coverage_map_are_not_istanbul() {
     };
     assert_ne!(format, Format::IstanbulJson);
 }
+
+/// gcovr's JaCoCo writer (gcovr 8.8) gives `<line>`s no instruction counts: the source file is
+/// read from its own counters. By hand: LINE 1 missed + 7 covered → 7/8, BRANCH 1/2, METHOD 1/1.
+#[test]
+fn jacoco_gcovr_lines_without_instructions() {
+    let xml = r#"<?xml version='1.0' encoding='utf-8'?>
+<!DOCTYPE report SYSTEM 'https://www.jacoco.org/jacoco/trunk/coverage/report.dtd'>
+<report name="GCOVR report">
+  <package name="">
+    <sourcefile name="main.c">
+      <line nr="4"/>
+      <line nr="10" mb="1" cb="1"/>
+      <counter type="LINE" missed="1" covered="7"/>
+      <counter type="BRANCH" missed="1" covered="1"/>
+      <counter type="METHOD" missed="0" covered="1"/>
+    </sourcefile>
+    <counter type="LINE" missed="1" covered="7"/>
+  </package>
+  <counter type="LINE" missed="1" covered="7"/>
+</report>
+"#;
+    let cov = read_text("jacoco.xml", xml, Format::Jacoco);
+    assert_eq!(lbf(&cov.totals()), [(7, 8), (1, 2), (1, 1)]);
+}
+
+/// Branches the file's metrics count beyond its cond lines are kept on line 0. By hand: PHPUnit
+/// with path coverage writes conditionals="20" coveredconditionals="13" and no cond line →
+/// 13/20; an istanbul file with one cond line (1 of 2) and metrics 3 of 5 → 2 of 3 more on
+/// line 0.
+#[test]
+fn clover_branches_only_in_metrics() {
+    let xml = r#"<coverage generated="1"><project timestamp="1">
+      <file name="src/A.php">
+        <line num="3" type="stmt" count="1"/>
+        <metrics methods="0" coveredmethods="0" conditionals="20" coveredconditionals="13" statements="1" coveredstatements="1"/>
+      </file></project></coverage>"#;
+    let cov = read_text("clover.xml", xml, Format::Clover);
+    assert_eq!(branches(&cov, "src/A.php"), [(0, 13, 20)]);
+    let xml = r#"<coverage generated="1" clover="3.2.0"><project timestamp="1" name="All files">
+      <file name="a.js" path="a.js">
+        <metrics statements="1" coveredstatements="1" conditionals="5" coveredconditionals="3" methods="0" coveredmethods="0"/>
+        <line num="2" count="1" type="cond" truecount="1" falsecount="1"/>
+      </file></project></coverage>"#;
+    let cov = read_text("clover.xml", xml, Format::Clover);
+    assert_eq!(branches(&cov, "a.js"), [(0, 2, 3), (2, 1, 2)]);
+}
