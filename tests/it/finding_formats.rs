@@ -434,18 +434,18 @@ fn pylint_native_input_matches_the_sdk_conversion() {
     let Some(dir) = shared("fixtures/sarif-validation/converters/ConverterTestData/Pylint") else {
         return;
     };
-    // The input is UTF-16LE with a BOM (pylint run under PowerShell); shipgate refuses UTF-16
-    // with a hint to convert it, so the test converts it as that hint says.
+    // The input is UTF-16LE with a BOM (pylint run under PowerShell): read as it is.
     let bytes = std::fs::read(dir.join("Pylint-01.json")).expect("read");
+    assert_eq!(&bytes[..2], b"\xFF\xFE");
     let repo = Repo::new(&[]);
-    let refused = repo.error("utf16.json", &bytes);
-    assert!(refused.contains("UTF-16"), "{refused}");
     let units: Vec<u16> = bytes[2..]
         .chunks_exact(2)
         .map(|c| u16::from_le_bytes([c[0], c[1]]))
         .collect();
     let text = String::from_utf16(&units).expect("utf-16");
     let f = repo.findings("pylint.json", text, Format::PylintJson);
+    let raw = repo.findings("utf16.json", &bytes, Format::PylintJson);
+    assert_eq!(raw, f, "UTF-16 read directly equals the UTF-8 conversion");
 
     let sarif = json(&dir.join("Pylint-01.json.sarif"));
     let want = raw_results(&sarif);
