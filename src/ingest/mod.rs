@@ -540,7 +540,7 @@ pub fn read_path(
         }),
         Err(e) => {
             let at = match e.at {
-                At::Byte(b) => locate(path, b + bom as u64).unwrap_or(At::Byte(b)),
+                At::Byte(b) => locate(path, b + bom).unwrap_or(At::Byte(b)),
                 other => other,
             };
             Err(IngestError::Parse {
