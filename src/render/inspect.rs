@@ -102,6 +102,15 @@ fn coverage_line(t: &CoverageTotals) -> String {
             t.functions_total
         );
     }
+    if t.statements_total > 0 {
+        let _ = write!(
+            s,
+            ", statements {} ({}/{})",
+            pct(t.statement_percent()),
+            t.statements_covered,
+            t.statements_total
+        );
+    }
     let _ = write!(
         s,
         " in {} file{}",
