@@ -94,21 +94,7 @@ fn build(f: PyFile) -> Result<FileCoverage, String> {
             arcs.push((from, taken));
         }
     }
-    arcs.sort_unstable_by_key(|a| a.0);
-    let mut branches: Vec<BranchLine> = Vec::new();
-    for (line, taken) in arcs {
-        match branches.last_mut() {
-            Some(b) if b.line == line => {
-                b.total += 1;
-                b.covered += u32::from(taken);
-            }
-            _ => branches.push(BranchLine {
-                line,
-                covered: u32::from(taken),
-                total: 1,
-            }),
-        }
-    }
+    let branches = BranchLine::group(arcs);
 
     let mut functions: Vec<Function> = f
         .functions

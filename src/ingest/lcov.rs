@@ -445,22 +445,7 @@ fn err(lineno: u64, col: u64, line: &[u8], expected: &str) -> ParseError {
 
 fn finish(f: FileAcc, cov: &mut Coverage, ctx: &Ctx) {
     let path = ctx.paths.resolve(&f.name, &[]);
-    let mut branches: Vec<BranchLine> = Vec::new();
-    let mut br = f.branches;
-    br.sort_by_key(|b| b.0);
-    for (line, taken) in br {
-        match branches.last_mut() {
-            Some(b) if b.line == line => {
-                b.total += 1;
-                b.covered += u32::from(taken);
-            }
-            _ => branches.push(BranchLine {
-                line,
-                covered: u32::from(taken),
-                total: 1,
-            }),
-        }
-    }
+    let branches = BranchLine::group(f.branches);
     let no_detail = f.lines.is_empty() && branches.is_empty() && f.functions.is_empty();
     cov.add_file(
         path,

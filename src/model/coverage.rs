@@ -56,6 +56,28 @@ pub struct BranchLine {
     pub total: u32,
 }
 
+impl BranchLine {
+    /// Groups individual branches, each `(line, taken)`, into per-line counts sorted by line.
+    pub fn group(mut branches: Vec<(u32, bool)>) -> Vec<BranchLine> {
+        branches.sort_by_key(|b| b.0);
+        let mut out: Vec<BranchLine> = Vec::new();
+        for (line, taken) in branches {
+            match out.last_mut() {
+                Some(b) if b.line == line => {
+                    b.total += 1;
+                    b.covered += u32::from(taken);
+                }
+                _ => out.push(BranchLine {
+                    line,
+                    covered: u32::from(taken),
+                    total: 1,
+                }),
+            }
+        }
+        out
+    }
+}
+
 /// A function or method.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Function {
