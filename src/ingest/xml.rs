@@ -94,6 +94,12 @@ impl<'a> XmlReader<'a> {
         self.event_start
     }
 
+    /// Byte offset where the next event returned by [`next`](Self::next) will start; read it
+    /// before `next` to place an error on that event (`offset` then still names the previous one).
+    pub fn position(&self) -> u64 {
+        self.reader.buffer_position()
+    }
+
     /// Nesting depth after the last event (the root element is depth 1 inside it).
     pub fn depth(&self) -> usize {
         self.depth
@@ -101,6 +107,7 @@ impl<'a> XmlReader<'a> {
 
     /// The next event. `Eof` only comes after the root element closed; a file that ends
     /// inside an element is an error.
+    #[allow(clippy::should_implement_trait)] // events borrow the reader: not an Iterator
     pub fn next(&mut self) -> Result<Event<'_>, ParseError> {
         self.buf.clear();
         self.reader.get_mut().since_mark = 0;
@@ -123,11 +130,9 @@ impl<'a> XmlReader<'a> {
                 }
                 self.depth += 1;
             }
-            Event::Empty(e) => {
-                if !self.seen_root {
-                    self.seen_root = true;
-                    self.root = e.name().as_ref().to_string();
-                }
+            Event::Empty(e) if !self.seen_root => {
+                self.seen_root = true;
+                self.root = e.name().as_ref().to_string();
             }
             Event::End(_) => self.depth = self.depth.saturating_sub(1),
             Event::Eof => {
@@ -147,13 +152,11 @@ impl<'a> XmlReader<'a> {
                     ));
                 }
             }
-            Event::Text(t) if self.depth == 0 && self.seen_root => {
-                if !t.trim().is_empty() {
-                    return Err(ParseError::at_byte(
-                        self.event_start,
-                        "unexpected text after the root element",
-                    ));
-                }
+            Event::Text(t) if self.depth == 0 && self.seen_root && !t.trim().is_empty() => {
+                return Err(ParseError::at_byte(
+                    self.event_start,
+                    "unexpected text after the root element",
+                ));
             }
             _ => {}
         }
@@ -279,4 +282,49 @@ pub fn truncate(s: &str, max: usize) -> &str {
         end -= 1;
     }
     &s[..end]
+}
+
+/// Like [`general_ref`], but a reference to an entity declared in the document's DTD (or to
+/// none) is an error: such an entity is never expanded, so the text it stands for is unknown
+/// (an XXE attempt such as `<!ENTITY x SYSTEM "file:///etc/passwd">` fails here, unread).
+pub fn strict_ref(r: &BytesRef<'_>, at: u64) -> Result<Cow<'static, str>, ParseError> {
+    let name = r.xml_content(quick_xml::XmlVersion::Implicit1_0);
+    if r.is_char_ref() {
+        return match r.resolve_char_ref() {
+            Ok(Some(c)) if is_xml_char(c) => Ok(Cow::Owned(c.to_string())),
+            _ => Err(ParseError::at_byte(
+                at,
+                format!("character reference &{name}; is not a character XML allows"),
+            )),
+        };
+    }
+    match quick_xml::escape::resolve_predefined_entity(&name) {
+        Some(s) => Ok(Cow::Borrowed(s)),
+        None => Err(ParseError::at_byte(
+            at,
+            format!(
+                "entity &{name}; is not defined; expected only &lt; &gt; &amp; &quot; &apos; or \
+                 character references (entities declared in a DTD are never expanded)"
+            ),
+        )),
+    }
+}
+
+/// Checks that text holds only characters XML 1.0 allows (no NUL or other C0 control
+/// character besides tab, newline and carriage return).
+pub fn check_chars(s: &str, at: u64) -> Result<(), ParseError> {
+    match s.char_indices().find(|(_, c)| !is_xml_char(*c)) {
+        None => Ok(()),
+        Some((i, c)) => Err(ParseError::at_byte(
+            at + i as u64,
+            format!(
+                "control character U+{:04X} in text; XML does not allow it (the report is damaged)",
+                c as u32
+            ),
+        )),
+    }
+}
+
+fn is_xml_char(c: char) -> bool {
+    !matches!(c, '\u{0}'..='\u{8}' | '\u{B}' | '\u{C}' | '\u{E}'..='\u{1F}' | '\u{FFFE}' | '\u{FFFF}')
 }
