@@ -228,8 +228,18 @@ fn start_result(
     depth: usize,
     parent_id: &str,
 ) -> Result<Pending, ParseError> {
-    let [test_id, test_name, outcome, duration] =
-        attrs(e, at, ["testId", "testName", "outcome", "duration"])?;
+    let [test_id, test_name, outcome, duration, start, end] = attrs(
+        e,
+        at,
+        [
+            "testId",
+            "testName",
+            "outcome",
+            "duration",
+            "startTime",
+            "endTime",
+        ],
+    )?;
     let name = test_name.filter(|n| !n.is_empty()).ok_or_else(|| {
         ParseError::at_byte(
             at,
@@ -262,7 +272,14 @@ fn start_result(
                 ),
             )
         })?),
-        None => None,
+        // Old MSTest files give only the start and end of some results.
+        None => match (
+            start.as_deref().and_then(instant),
+            end.as_deref().and_then(instant),
+        ) {
+            (Some(s), Some(e)) => Some((e.0 - s.0) as f64 + (e.1 - s.1)).filter(|d| *d >= 0.0),
+            _ => None,
+        },
     };
     Ok(Pending {
         depth,
@@ -356,12 +373,14 @@ fn join(recs: Vec<Rec>, defs: &HashMap<String, u32>, classes: &[String]) -> Test
     run
 }
 
-/// `Ns.Class.Method(args)` → `Ns.Class`; empty when the name has no dot before its arguments.
+/// `Ns.Class.Method(args)` → `Ns.Class`; `Unclassified` when the name has no dot before its
+/// arguments.
 fn class_from_name(name: &str) -> String {
     let head = name.split('(').next().unwrap_or(name);
-    head.rsplit_once('.')
-        .map(|(c, _)| c.to_string())
-        .unwrap_or_default()
+    match head.rsplit_once('.') {
+        Some((c, _)) if !c.trim().is_empty() => c.to_string(),
+        _ => "Unclassified".to_string(),
+    }
 }
 
 /// A .NET TimeSpan `[d.]hh:mm:ss[.fffffff]` in seconds.
@@ -387,6 +406,46 @@ pub(super) fn timespan(s: &str) -> Option<f64> {
     Some(((days * 24 + hours) * 3600 + minutes * 60) as f64 + seconds)
 }
 
+/// An ISO 8601 date and time (`2021-04-20T21:20:35.7257934+02:00`, `Z` or no offset) as
+/// whole seconds since 1970-01-01 UTC at the start of its day, plus the seconds into the day
+/// (kept apart so that differences keep sub-microsecond precision).
+fn instant(s: &str) -> Option<(i64, f64)> {
+    let s = s.trim();
+    let (date, time) = s.split_once('T')?;
+    let mut d = date.split('-');
+    let (y, m, day): (i64, i64, i64) = (
+        d.next()?.parse().ok()?,
+        d.next()?.parse().ok()?,
+        d.next()?.parse().ok()?,
+    );
+    if d.next().is_some() || !(1..=12).contains(&m) || !(1..=31).contains(&day) {
+        return None;
+    }
+    let (clock, offset) = if let Some(c) = time.strip_suffix('Z') {
+        (c, 0i64)
+    } else if let Some(i) = time.rfind(['+', '-']) {
+        let (c, o) = time.split_at(i);
+        let sign = if o.starts_with('-') { -1 } else { 1 };
+        let (oh, om) = o.get(1..)?.split_once(':')?;
+        (
+            c,
+            sign * (oh.parse::<i64>().ok()? * 3600 + om.parse::<i64>().ok()? * 60),
+        )
+    } else {
+        (time, 0)
+    };
+    let clock = timespan(clock)?;
+    // Days from the civil date (proleptic Gregorian), after H. Hinnant's days_from_civil.
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    Some((days * 86_400 - offset, clock))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -403,8 +462,30 @@ mod tests {
     }
 
     #[test]
+    fn instants() {
+        let secs = |s: &str| instant(s).map(|(d, c)| d as f64 + c);
+        assert_eq!(secs("1970-01-01T00:00:01Z"), Some(1.0));
+        assert_eq!(secs("1970-01-02T00:00:00+01:00"), Some(82_800.0));
+        let (a, b) = (
+            instant("2021-04-20T21:20:35.7257934+02:00").unwrap(),
+            instant("2021-04-20T21:20:35.7257944+02:00").unwrap(),
+        );
+        assert_eq!(a.0, b.0);
+        assert!((b.1 - a.1 - 0.000001).abs() < 1e-9);
+        assert_eq!(
+            secs("2015-10-24T23:59:59-03:00").map(|x| x + 2.0),
+            secs("2015-10-25T00:00:01-03:00")
+        );
+        assert_eq!(instant("yesterday"), None);
+    }
+
+    #[test]
     fn class_names() {
         assert_eq!(class_from_name("A.B.Test(1.5)"), "A.B");
-        assert_eq!(class_from_name("Test"), "");
+        assert_eq!(class_from_name("Test"), "Unclassified");
+        assert_eq!(
+            class_from_name("[Test Class Cleanup Failure (A.B.C)]"),
+            "Unclassified"
+        );
     }
 }
