@@ -160,7 +160,8 @@ fn split_failure(text: &str) -> (Option<String>, Option<String>) {
     let mut message = String::new();
     for line in text.lines() {
         let t = line.trim();
-        if t.starts_with("at ") {
+        // A stack frame, or the source excerpt Jest prints under a message (`> 5 | code`).
+        if t.starts_with("at ") || is_code_frame(t) {
             break;
         }
         if t.starts_with('●') && message.is_empty() {
@@ -183,6 +184,13 @@ fn split_failure(text: &str) -> (Option<String>, Option<String>) {
     (Some(clip(message)), Some(clip(text.to_string())))
 }
 
+/// `> 12 | code`, `12 | code` or `| ^`: a line of Jest's source excerpt.
+fn is_code_frame(t: &str) -> bool {
+    let t = t.strip_prefix('>').map_or(t, str::trim_start);
+    let digits = t.bytes().take_while(u8::is_ascii_digit).count();
+    t[digits..].trim_start().starts_with('|') && (digits > 0 || t.starts_with('|'))
+}
+
 #[cfg(test)]
 mod tests {
     use super::split_failure;
@@ -198,5 +206,9 @@ mod tests {
         let (m, _) = split_failure("  ● Test suite failed to run\n\n    Cannot find module 'x'\n");
         assert_eq!(m.as_deref(), Some("Cannot find module 'x'"));
         assert_eq!(split_failure("  \n"), (None, None));
+        let (m, _) = split_failure(
+            "  ● Test suite failed to run\n\n    cleanup failed\n\n    > 1 | afterAll(() => {});\n        |  ^\n      2 | x\n",
+        );
+        assert_eq!(m.as_deref(), Some("cleanup failed"));
     }
 }

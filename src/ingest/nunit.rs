@@ -384,7 +384,8 @@ fn finish_case(p: Pending, at: u64, ctx: &Ctx) -> Result<TestCase, ParseError> {
     let mut case = p.case;
     let is =
         |v: &Option<String>, want: &str| v.as_deref().is_some_and(|v| v.eq_ignore_ascii_case(want));
-    case.status = match p.result.as_deref().map(str::to_ascii_lowercase).as_deref() {
+    let result = p.result.as_deref().map(str::trim);
+    case.status = match result.map(str::to_ascii_lowercase).as_deref() {
         Some("passed" | "success" | "warning") => TestStatus::Passed,
         Some("failed" | "failure") => {
             if ["error", "cancelled", "invalid"]
@@ -400,7 +401,8 @@ fn finish_case(p: Pending, at: u64, ctx: &Ctx) -> Result<TestCase, ParseError> {
         Some("skipped" | "ignored" | "explicit" | "notrunnable" | "inconclusive") => {
             TestStatus::Skipped
         }
-        Some(other) => {
+        Some(_) => {
+            let other = result.unwrap_or("");
             return Err(ParseError::at_byte(
                 at,
                 format!(
@@ -482,10 +484,21 @@ pub(super) fn attrs<const N: usize>(
         })?;
         let key = a.key.local_name();
         if let Some(i) = names.iter().position(|n| *n == key.as_ref()) {
-            let v = match a.normalized_value(quick_xml::XmlVersion::Implicit1_0) {
-                Ok(v) => v.into_owned(),
-                Err(_) => a.value.into_owned(),
-            };
+            // As in text, an entity from a DTD is never expanded: its value is unknown.
+            let v = a
+                .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                .map_err(|err| {
+                    ParseError::at_byte(
+                        at,
+                        format!(
+                            "attribute {} of <{}>: {err}; expected only &lt; &gt; &amp; &quot; \
+                             &apos; or character references",
+                            key.as_ref(),
+                            e.name().as_ref()
+                        ),
+                    )
+                })?
+                .into_owned();
             check_chars(&v, at)?;
             if let Some(slot) = out.get_mut(i) {
                 *slot = Some(v);

@@ -862,3 +862,573 @@ fn dorny_snapshots_trx_and_nunit() {
         "snapshot entries and empty-file assertions"
     );
 }
+
+// ------------------------------------------------------------------- Jest and Vitest
+
+/// `jest --json --testLocationInResults` (Jest 29.7.0, jest-circus) run in `/tmp/jp/jest` on
+/// `math.test.js` (nested describes, a failing test, `test.skip`, `test.todo`, `xit`,
+/// `describe.skip`, `test.each`), `broken.test.js` (a syntax error), `hook.test.js` (a passing
+/// test and a throwing `afterAll`), `empty.test.js` (no test) and `ok.test.js`.
+const JEST_29_JSON: &str = r####"{"numFailedTestSuites":4,"numFailedTests":3,"numPassedTestSuites":1,"numPassedTests":4,"numPendingTestSuites":0,"numPendingTests":3,"numRuntimeErrorTestSuites":3,"numTodoTests":1,"numTotalTestSuites":5,"numTotalTests":11,"openHandles":[],"snapshot":{"added":0,"didUpdate":false,"failure":false,"filesAdded":0,"filesRemoved":0,"filesRemovedList":[],"filesUnmatched":0,"filesUpdated":0,"matched":0,"total":0,"unchecked":0,"uncheckedKeysByFile":[],"unmatched":0,"updated":0},"startTime":1795316237640,"success":false,"testResults":[{"assertionResults":[{"ancestorTitles":["math","add"],"duration":2,"failureDetails":[],"failureMessages":[],"fullName":"math add adds small numbers","invocations":1,"location":{"column":5,"line":4},"numPassingAsserts":1,"retryReasons":[],"status":"passed","title":"adds small numbers"},{"ancestorTitles":["math","add"],"duration":1,"failureDetails":[{"matcherResult":{"actual":4,"expected":5,"message":"expect(received).toBe(expected) // Object.is equality\n\nExpected: 5\nReceived: 4","name":"toBe","pass":false}}],"failureMessages":["Error: expect(received).toBe(expected) // Object.is equality\n\nExpected: 5\nReceived: 4\n    at Object.toBe (/tmp/jp/jest/math.test.js:5:61)\n    at Promise.then.completed (/tmp/jp/node_modules/jest-circus/build/utils.js:298:28)\n    at new Promise (<anonymous>)\n    at callAsyncCircusFn (/tmp/jp/node_modules/jest-circus/build/utils.js:231:10)\n    at _callCircusTest (/tmp/jp/node_modules/jest-circus/build/run.js:316:40)\n    at _runTest (/tmp/jp/node_modules/jest-circus/build/run.js:252:3)\n    at _runTestsForDescribeBlock (/tmp/jp/node_modules/jest-circus/build/run.js:126:9)\n    at _runTestsForDescribeBlock (/tmp/jp/node_modules/jest-circus/build/run.js:121:9)\n    at _runTestsForDescribeBlock (/tmp/jp/node_modules/jest-circus/build/run.js:121:9)\n    at run (/tmp/jp/node_modules/jest-circus/build/run.js:71:3)\n    at runAndTransformResultsToJestFormat (/tmp/jp/node_modules/jest-circus/build/legacy-code-todo-rewrite/jestAdapterInit.js:122:21)\n    at jestAdapter (/tmp/jp/node_modules/jest-circus/build/legacy-code-todo-rewrite/jestAdapter.js:79:19)\n    at runTestInternal (/tmp/jp/node_modules/jest-runner/build/runTest.js:367:16)\n    at runTest (/tmp/jp/node_modules/jest-runner/build/runTest.js:444:34)"],"fullName":"math add adds \"quoted\" numbers","invocations":1,"location":{"column":5,"line":5},"numPassingAsserts":0,"retryReasons":[],"status":"failed","title":"adds \"quoted\" numbers"},{"ancestorTitles":["math","add"],"duration":null,"failureDetails":[],"failureMessages":[],"fullName":"math add skipped one","invocations":1,"location":{"column":10,"line":6},"numPassingAsserts":0,"retryReasons":[],"status":"pending","title":"skipped one"},{"ancestorTitles":["math","add"],"duration":null,"failureDetails":[],"failureMessages":[],"fullName":"math add write this later","invocations":1,"location":{"column":10,"line":7},"numPassingAsserts":0,"retryReasons":[],"status":"todo","title":"write this later"},{"ancestorTitles":["math","add"],"duration":null,"failureDetails":[],"failureMessages":[],"fullName":"math add pending via xit","invocations":1,"location":{"column":5,"line":8},"numPassingAsserts":0,"retryReasons":[],"status":"pending","title":"pending via xit"},{"ancestorTitles":["math","skipped block"],"duration":null,"failureDetails":[],"failureMessages":[],"fullName":"math skipped block inside skipped","invocations":1,"location":{"column":5,"line":11},"numPassingAsserts":0,"retryReasons":[],"status":"pending","title":"inside skipped"},{"ancestorTitles":["math"],"duration":5,"failureDetails":[],"failureMessages":[],"fullName":"math each 1 + 1","invocations":1,"location":{"column":36,"line":13},"numPassingAsserts":1,"retryReasons":[],"status":"passed","title":"each 1 + 1"},{"ancestorTitles":["math"],"duration":1,"failureDetails":[{"matcherResult":{"actual":4,"expected":5,"message":"expect(received).toBe(expected) // Object.is equality\n\nExpected: 5\nReceived: 4","name":"toBe","pass":false}}],"failureMessages":["Error: expect(received).toBe(expected) // Object.is equality\n\nExpected: 5\nReceived: 4\n    at toBe (/tmp/jp/jest/math.test.js:13:86)\n    at Object.<anonymous> (/tmp/jp/node_modules/jest-each/build/bind.js:81:13)\n    at Promise.then.completed (/tmp/jp/node_modules/jest-circus/build/utils.js:298:28)\n    at new Promise (<anonymous>)\n    at callAsyncCircusFn (/tmp/jp/node_modules/jest-circus/build/utils.js:231:10)\n    at _callCircusTest (/tmp/jp/node_modules/jest-circus/build/run.js:316:40)\n    at _runTest (/tmp/jp/node_modules/jest-circus/build/run.js:252:3)\n    at _runTestsForDescribeBlock (/tmp/jp/node_modules/jest-circus/build/run.js:126:9)\n    at _runTestsForDescribeBlock (/tmp/jp/node_modules/jest-circus/build/run.js:121:9)\n    at run (/tmp/jp/node_modules/jest-circus/build/run.js:71:3)\n    at runAndTransformResultsToJestFormat (/tmp/jp/node_modules/jest-circus/build/legacy-code-todo-rewrite/jestAdapterInit.js:122:21)\n    at jestAdapter (/tmp/jp/node_modules/jest-circus/build/legacy-code-todo-rewrite/jestAdapter.js:79:19)\n    at runTestInternal (/tmp/jp/node_modules/jest-runner/build/runTest.js:367:16)\n    at runTest (/tmp/jp/node_modules/jest-runner/build/runTest.js:444:34)"],"fullName":"math each 2 + 2","invocations":1,"location":{"column":36,"line":13},"numPassingAsserts":0,"retryReasons":[],"status":"failed","title":"each 2 + 2"},{"ancestorTitles":[],"duration":1,"failureDetails":[{}],"failureMessages":["Error: boom\n    at Object.<anonymous> (/tmp/jp/jest/math.test.js:15:40)\n    at Promise.then.completed (/tmp/jp/node_modules/jest-circus/build/utils.js:298:28)\n    at new Promise (<anonymous>)\n    at callAsyncCircusFn (/tmp/jp/node_modules/jest-circus/build/utils.js:231:10)\n    at _callCircusTest (/tmp/jp/node_modules/jest-circus/build/run.js:316:40)\n    at _runTest (/tmp/jp/node_modules/jest-circus/build/run.js:252:3)\n    at _runTestsForDescribeBlock (/tmp/jp/node_modules/jest-circus/build/run.js:126:9)\n    at run (/tmp/jp/node_modules/jest-circus/build/run.js:71:3)\n    at runAndTransformResultsToJestFormat (/tmp/jp/node_modules/jest-circus/build/legacy-code-todo-rewrite/jestAdapterInit.js:122:21)\n    at jestAdapter (/tmp/jp/node_modules/jest-circus/build/legacy-code-todo-rewrite/jestAdapter.js:79:19)\n    at runTestInternal (/tmp/jp/node_modules/jest-runner/build/runTest.js:367:16)\n    at runTest (/tmp/jp/node_modules/jest-runner/build/runTest.js:444:34)"],"fullName":"top level throws","invocations":1,"location":{"column":1,"line":15},"numPassingAsserts":0,"retryReasons":[],"status":"failed","title":"top level throws"}],"endTime":1795316237862,"message":"  ● math › add › adds \"quoted\" numbers\n\n    expect(received).toBe(expected) // Object.is equality\n\n    Expected: 5\n    Received: 4\n\n      3 |   describe('add', () => {\n      4 |     test('adds small numbers', () => { expect(add(1, 2)).toBe(3); });\n    > 5 |     test('adds \"quoted\" numbers', () => { expect(add(2, 2)).toBe(5); });\n        |                                                             ^\n      6 |     test.skip('skipped one', () => {});\n      7 |     test.todo('write this later');\n      8 |     xit('pending via xit', () => {});\n\n      at Object.toBe (math.test.js:5:61)\n\n  ● math › each 2 + 2\n\n    expect(received).toBe(expected) // Object.is equality\n\n    Expected: 5\n    Received: 4\n\n      11 |     test('inside skipped', () => {});\n      12 |   });\n    > 13 |   test.each([[1, 1, 2], [2, 2, 5]])('each %i + %i', (a, b, c) => { expect(add(a, b)).toBe(c); });\n         |                                                                                      ^\n      14 | });\n      15 | test('top level throws', () => { throw new Error('boom'); });\n      16 |\n\n      at toBe (math.test.js:13:86)\n\n  ● top level throws\n\n    boom\n\n      13 |   test.each([[1, 1, 2], [2, 2, 5]])('each %i + %i', (a, b, c) => { expect(add(a, b)).toBe(c); });\n      14 | });\n    > 15 | test('top level throws', () => { throw new Error('boom'); });\n         |                                        ^\n      16 |\n\n      at Object.<anonymous> (math.test.js:15:40)\n","name":"/tmp/jp/jest/math.test.js","startTime":1795316237656,"status":"failed","summary":""},{"assertionResults":[{"ancestorTitles":[],"duration":0,"failureDetails":[],"failureMessages":[],"fullName":"passes before a failing afterAll","invocations":1,"location":{"column":1,"line":2},"numPassingAsserts":1,"retryReasons":[],"status":"passed","title":"passes before a failing afterAll"}],"coverage":{},"endTime":1795316238133,"message":"\n\n  ● Test suite failed to run\n\n    cleanup failed\n\n    > 1 | afterAll(() => { throw new Error('cleanup failed'); });\n        |                        ^\n      2 | test('passes before a failing afterAll', () => { expect(true).toBe(true); });\n      3 |\n\n      at Object.<anonymous> (hook.test.js:1:24)\n","name":"/tmp/jp/jest/hook.test.js","startTime":1795316238133,"status":"failed","summary":""},{"assertionResults":[],"coverage":{},"endTime":1795316238133,"message":"  ● Test suite failed to run\n\n    Jest encountered an unexpected token\n\n    Jest failed to parse a file. This happens e.g. when your code or its dependencies use non-standard JavaScript syntax, or when Jest is not configured to support such syntax.\n\n    Out of the box Jest supports Babel, which will be used to transform your files into valid JS based on your Babel configuration.\n\n    By default \"node_modules\" folder is ignored by transformers.\n\n    Here's what you can do:\n     • If you are trying to use ECMAScript Modules, see https://jestjs.io/docs/ecmascript-modules for how to enable it.\n     • If you are trying to use TypeScript, see https://jestjs.io/docs/getting-started#using-typescript\n     • To have some of your \"node_modules\" files transformed, you can specify a custom \"transformIgnorePatterns\" in your config.\n     • If you need a custom transformation specify a \"transform\" option in your config.\n     • If you simply want to mock your non-JS modules (e.g. binary assets) you can stub them out with the \"moduleNameMapper\" config option.\n\n    You'll find more details and examples of these config options in the docs:\n    https://jestjs.io/docs/configuration\n    For information about custom transformations, see:\n    https://jestjs.io/docs/code-transformation\n\n    Details:\n\n    SyntaxError: /tmp/jp/jest/broken.test.js: Unexpected token (4:0)\n\n      2 |   test('never runs', () => { expect(1).toBe(1)\n      3 | });\n    > 4 |\n        | ^\n\n      at constructor (../node_modules/@babel/parser/src/parse-error.ts:96:45)\n      at Parser.toParseError [as raise] (../node_modules/@babel/parser/src/tokenizer/index.ts:1563:19)\n      at Parser.raise [as unexpected] (../node_modules/@babel/parser/src/tokenizer/index.ts:1603:16)\n      at Parser.unexpected [as parseExprAtom] (../node_modules/@babel/parser/src/parser/expression.ts:1440:22)\n      at Parser.parseExprAtom [as parseExprSubscripts] (../node_modules/@babel/parser/src/parser/expression.ts:788:23)\n      at Parser.parseExprSubscripts [as parseUpdate] (../node_modules/@babel/parser/src/parser/expression.ts:767:21)\n      at Parser.parseUpdate [as parseMaybeUnary] (../node_modules/@babel/parser/src/parser/expression.ts:729:23)\n      at Parser.parseMaybeUnary [as parseMaybeUnaryOrPrivate] (../node_modules/@babel/parser/src/parser/expression.ts:437:14)\n      at Parser.parseMaybeUnaryOrPrivate [as parseExprOps] (../node_modules/@babel/parser/src/parser/expression.ts:449:23)\n      at Parser.parseExprOps [as parseMaybeConditional] (../node_modules/@babel/parser/src/parser/expression.ts:404:23)\n      at Parser.parseMaybeConditional [as parseMaybeAssign] (../node_modules/@babel/parser/src/parser/expression.ts:310:21)\n      at Parser.parseMaybeAssign [as parseExpressionBase] (../node_modules/@babel/parser/src/parser/expression.ts:228:23)\n      at parseExpressionBase (../node_modules/@babel/parser/src/parser/expression.ts:219:39)\n      at Parser.callback [as allowInAnd] (../node_modules/@babel/parser/src/parser/expression.ts:3290:16)\n      at Parser.allowInAnd [as parseExpression] (../node_modules/@babel/parser/src/parser/expression.ts:219:17)\n      at Parser.parseExpression [as parseStatementContent] (../node_modules/@babel/parser/src/parser/statement.ts:737:23)\n      at Parser.parseStatementContent [as parseStatementLike] (../node_modules/@babel/parser/src/parser/statement.ts:522:17)\n      at Parser.parseStatementLike [as parseStatementListItem] (../node_modules/@babel/parser/src/parser/statement.ts:471:17)\n      at Parser.parseStatementListItem [as parseBlockOrModuleBlockBody] (../node_modules/@babel/parser/src/parser/statement.ts:1504:16)\n      at Parser.parseBlockOrModuleBlockBody [as parseBlockBody] (../node_modules/@babel/parser/src/parser/statement.ts:1477:10)\n      at Parser.parseBlockBody [as parseBlock] (../node_modules/@babel/parser/src/parser/statement.ts:1445:10)\n      at Parser.parseBlock [as parseFunctionBody] (../node_modules/@babel/parser/src/parser/expression.ts:2705:24)\n      at Parser.parseFunctionBody [as parseArrowExpression] (../node_modules/@babel/parser/src/parser/expression.ts:2643:10)\n      at Parser.parseArrowExpression [as parseParenAndDistinguishExpression] (../node_modules/@babel/parser/src/parser/expression.ts:1931:12)\n      at Parser.parseParenAndDistinguishExpression [as parseExprAtom] (../node_modules/@babel/parser/src/parser/expression.ts:1250:21)\n      at Parser.parseExprAtom [as parseExprSubscripts] (../node_modules/@babel/parser/src/parser/expression.ts:788:23)\n      at Parser.parseExprSubscripts [as parseUpdate] (../node_modules/@babel/parser/src/parser/expression.ts:767:21)\n      at Parser.parseUpdate [as parseMaybeUnary] (../node_modules/@babel/parser/src/parser/expression.ts:729:23)\n      at Parser.parseMaybeUnary [as parseMaybeUnaryOrPrivate] (../node_modules/@babel/parser/src/parser/expression.ts:437:14)\n      at Parser.parseMaybeUnaryOrPrivate [as parseExprOps] (../node_modules/@babel/parser/src/parser/expression.ts:449:23)\n      at Parser.parseExprOps [as parseMaybeConditional] (../node_modules/@babel/parser/src/parser/expression.ts:404:23)\n      at Parser.parseMaybeConditional [as parseMaybeAssign] (../node_modules/@babel/parser/src/parser/expression.ts:310:21)\n      at parseMaybeAssign (../node_modules/@babel/parser/src/parser/expression.ts:259:12)\n      at Parser.callback [as allowInAnd] (../node_modules/@babel/parser/src/parser/expression.ts:3295:12)\n      at Parser.allowInAnd [as parseMaybeAssignAllowIn] (../node_modules/@babel/parser/src/parser/expression.ts:258:17)\n      at Parser.parseMaybeAssignAllowIn [as parseMaybeAssignAllowInOrVoidPattern] (../node_modules/@babel/parser/src/parser/expression.ts:3415:17)\n      at Parser.parseMaybeAssignAllowInOrVoidPattern [as parseExprListItem] (../node_modules/@babel/parser/src/parser/expression.ts:2877:18)\n      at Parser.parseExprListItem [as parseCallExpressionArguments] (../node_modules/@babel/parser/src/parser/expression.ts:1112:14)\n      at Parser.parseCallExpressionArguments [as parseCoverCallAndAsyncArrowHead] (../node_modules/@babel/parser/src/parser/expression.ts:992:29)\n      at Parser.parseCoverCallAndAsyncArrowHead [as parseSubscript] (../node_modules/@babel/parser/src/parser/expression.ts:868:19)\n      at Parser.parseSubscript [as parseSubscripts] (../node_modules/@babel/parser/src/parser/expression.ts:827:19)\n      at Parser.parseSubscripts [as parseExprSubscripts] (../node_modules/@babel/parser/src/parser/expression.ts:794:17)\n      at Parser.parseExprSubscripts [as parseUpdate] (../node_modules/@babel/parser/src/parser/expression.ts:767:21)\n      at Parser.parseUpdate [as parseMaybeUnary] (../node_modules/@babel/parser/src/parser/expression.ts:729:23)\n      at Parser.parseMaybeUnary [as parseMaybeUnaryOrPrivate] (../node_modules/@babel/parser/src/parser/expression.ts:437:14)\n      at Parser.parseMaybeUnaryOrPrivate [as parseExprOps] (../node_modules/@babel/parser/src/parser/expression.ts:449:23)\n      at Parser.parseExprOps [as parseMaybeConditional] (../node_modules/@babel/parser/src/parser/expression.ts:404:23)\n      at Parser.parseMaybeConditional [as parseMaybeAssign] (../node_modules/@babel/parser/src/parser/expression.ts:310:21)\n      at Parser.parseMaybeAssign [as parseExpressionBase] (../node_modules/@babel/parser/src/parser/expression.ts:228:23)\n      at parseExpressionBase (../node_modules/@babel/parser/src/parser/expression.ts:219:39)\n      at Parser.callback [as allowInAnd] (../node_modules/@babel/parser/src/parser/expression.ts:3290:16)\n      at Parser.allowInAnd [as parseExpression] (../node_modules/@babel/parser/src/parser/expression.ts:219:17)\n      at Parser.parseExpression [as parseStatementContent] (../node_modules/@babel/parser/src/parser/statement.ts:737:23)\n      at Parser.parseStatementContent [as parseStatementLike] (../node_modules/@babel/parser/src/parser/statement.ts:522:17)\n      at Parser.parseStatementLike [as parseModuleItem] (../node_modules/@babel/parser/src/parser/statement.ts:459:17)\n      at Parser.parseModuleItem [as parseBlockOrModuleBlockBody] (../node_modules/@babel/parser/src/parser/statement.ts:1503:16)\n      at Parser.parseBlockOrModuleBlockBody [as parseBlockBody] (../node_modules/@babel/parser/src/parser/statement.ts:1477:10)\n      at Parser.parseBlockBody [as parseProgram] (../node_modules/@babel/parser/src/parser/statement.ts:241:10)\n      at Parser.parseProgram [as parseTopLevel] (../node_modules/@babel/parser/src/parser/statement.ts:215:25)\n      at Parser.parseTopLevel [as parse] (../node_modules/@babel/parser/src/parser/index.ts:83:25)\n      at parse (../node_modules/@babel/parser/src/index.ts:86:38)\n      at parser (../node_modules/@babel/core/src/parser/index.ts:29:19)\n          at parser.next (<anonymous>)\n      at normalizeFile (../node_modules/@babel/core/src/transformation/normalize-file.ts:49:24)\n          at normalizeFile.next (<anonymous>)\n      at run (../node_modules/@babel/core/src/transformation/index.ts:41:36)\n          at run.next (<anonymous>)\n      at transform (../node_modules/@babel/core/src/transform.ts:29:20)\n          at transform.next (<anonymous>)\n      at evaluateSync (../node_modules/gensync/index.js:251:28)\n      at sync (../node_modules/gensync/index.js:89:14)\n      at fn (../node_modules/@babel/core/src/errors/rewrite-stack-trace.ts:99:14)\n      at transformSync (../node_modules/@babel/core/src/transform.ts:66:52)\n      at ScriptTransformer.transformSource (../node_modules/@jest/transform/build/ScriptTransformer.js:545:31)\n      at ScriptTransformer._transformAndBuildScript (../node_modules/@jest/transform/build/ScriptTransformer.js:674:40)\n      at ScriptTransformer.transform (../node_modules/@jest/transform/build/ScriptTransformer.js:726:19)\n","name":"/tmp/jp/jest/broken.test.js","startTime":1795316238133,"status":"failed","summary":""},{"assertionResults":[{"ancestorTitles":[],"duration":1,"failureDetails":[],"failureMessages":[],"fullName":"fine","invocations":1,"location":{"column":23,"line":1},"numPassingAsserts":0,"retryReasons":[],"status":"passed","title":"fine"}],"endTime":1795316238084,"message":"","name":"/tmp/jp/jest/ok.test.js","startTime":1795316238050,"status":"passed","summary":""},{"assertionResults":[],"coverage":{},"endTime":1795316238133,"message":"  ● Test suite failed to run\n\n    Your test suite must contain at least one test.\n\n      at onResult (../node_modules/@jest/core/build/TestScheduler.js:133:18)\n      at ../node_modules/@jest/core/build/TestScheduler.js:254:19\n      at ../node_modules/emittery/index.js:363:13\n          at Array.map (<anonymous>)\n      at Emittery.emit (../node_modules/emittery/index.js:361:23)\n","name":"/tmp/jp/jest/empty.test.js","startTime":1795316238133,"status":"failed","summary":""}],"wasInterrupted":false}
+"####;
+
+/// `vitest run --reporter=json --includeTaskLocation` (Vitest 3.2.7) on the same tests as
+/// `*.spec.js` in `/tmp/jp/vt`.
+const VITEST_3_JSON: &str = r####"{"numTotalTestSuites":8,"numPassedTestSuites":2,"numFailedTestSuites":6,"numPendingTestSuites":0,"numTotalTests":11,"numPassedTests":4,"numFailedTests":3,"numPendingTests":3,"numTodoTests":1,"snapshot":{"added":0,"failure":false,"filesAdded":0,"filesRemoved":0,"filesRemovedList":[],"filesUnmatched":0,"filesUpdated":0,"matched":0,"total":0,"unchecked":0,"uncheckedKeysByFile":[],"unmatched":0,"updated":0,"didUpdate":false},"startTime":1795316244942,"success":false,"testResults":[{"assertionResults":[],"startTime":1795316244942,"endTime":1795316244942,"status":"failed","message":"Failed to parse source for import analysis because the content contains invalid JS syntax. If you are using JSX, make sure to name the file with the .jsx or .tsx extension.","name":"/tmp/jp/vt/broken.spec.js"},{"assertionResults":[],"startTime":1795316244942,"endTime":1795316244942,"status":"failed","message":"No test suite found in file /tmp/jp/vt/empty.spec.js","name":"/tmp/jp/vt/empty.spec.js"},{"assertionResults":[{"ancestorTitles":[],"fullName":"passes before a failing afterAll","status":"passed","title":"passes before a failing afterAll","duration":0.810859999999991,"failureMessages":[],"location":{"line":3,"column":5},"meta":{}}],"startTime":1795316245333,"endTime":1795316245333.8108,"status":"failed","message":"cleanup failed","name":"/tmp/jp/vt/hook.spec.js"},{"assertionResults":[{"ancestorTitles":["math","add"],"fullName":"math add adds small numbers","status":"passed","title":"adds small numbers","duration":0.7943279999999788,"failureMessages":[],"location":{"line":5,"column":9},"meta":{}},{"ancestorTitles":["math","add"],"fullName":"math add adds \"quoted\" numbers","status":"failed","title":"adds \"quoted\" numbers","duration":2.8205440000000124,"failureMessages":["AssertionError: expected 4 to be 5 // Object.is equality\n    at /tmp/jp/vt/math.spec.js:6:61\n    at file:///tmp/jp/node_modules/@vitest/runner/dist/chunk-hooks.js:155:11\n    at file:///tmp/jp/node_modules/@vitest/runner/dist/chunk-hooks.js:752:26\n    at file:///tmp/jp/node_modules/@vitest/runner/dist/chunk-hooks.js:1897:20\n    at new Promise (<anonymous>)\n    at runWithTimeout (file:///tmp/jp/node_modules/@vitest/runner/dist/chunk-hooks.js:1863:10)\n    at runTest (file:///tmp/jp/node_modules/@vitest/runner/dist/chunk-hooks.js:1574:12)\n    at processTicksAndRejections (node:internal/process/task_queues:95:5)\n    at runSuite (file:///tmp/jp/node_modules/@vitest/runner/dist/chunk-hooks.js:1729:8)\n    at runSuite (file:///tmp/jp/node_modules/@vitest/runner/dist/chunk-hooks.js:1729:8)"],"location":{"line":6,"column":9},"meta":{}},{"ancestorTitles":["math","add"],"fullName":"math add skipped one","status":"skipped","title":"skipped one","failureMessages":[],"location":{"line":7,"column":10},"meta":{}},{"ancestorTitles":["math","add"],"fullName":"math add write this later","status":"todo","title":"write this later","failureMessages":[],"location":{"line":8,"column":10},"meta":{}},{"ancestorTitles":["math","add"],"fullName":"math add pending via it.skip","status":"skipped","title":"pending via it.skip","failureMessages":[],"location":{"line":9,"column":8},"meta":{}},{"ancestorTitles":["math","skipped block"],"fullName":"math skipped block inside skipped","status":"skipped","title":"inside skipped","failureMessages":[],"location":{"line":12,"column":9},"meta":{}},{"ancestorTitles":["math"],"fullName":"math each 1 + 1","status":"passed","title":"each 1 + 1","duration":0.15061499999998773,"failureMessages":[],"location":{"line":14,"column":36},"meta":{}},{"ancestorTitles":["math"],"fullName":"math each 2 + 2","status":"failed","title":"each 2 + 2","duration":0.4826970000000017,"failureMessages":["AssertionError: expected 4 to be 5 // Object.is equality\n    at /tmp/jp/vt/math.spec.js:14:86\n    at file:///tmp/jp/node_modules/@vitest/runner/dist/chunk-hooks.js:861:59\n    at file:///tmp/jp/node_modules/@vitest/runner/dist/chunk-hooks.js:155:11\n    at file:///tmp/jp/node_modules/@vitest/runner/dist/chunk-hooks.js:752:26\n    at file:///tmp/jp/node_modules/@vitest/runner/dist/chunk-hooks.js:1897:20\n    at new Promise (<anonymous>)\n    at runWithTimeout (file:///tmp/jp/node_modules/@vitest/runner/dist/chunk-hooks.js:1863:10)\n    at runTest (file:///tmp/jp/node_modules/@vitest/runner/dist/chunk-hooks.js:1574:12)\n    at processTicksAndRejections (node:internal/process/task_queues:95:5)\n    at runSuite (file:///tmp/jp/node_modules/@vitest/runner/dist/chunk-hooks.js:1729:8)"],"location":{"line":14,"column":36},"meta":{}},{"ancestorTitles":[],"fullName":"top level throws","status":"failed","title":"top level throws","duration":0.20151799999999298,"failureMessages":["Error: boom\n    at /tmp/jp/vt/math.spec.js:16:40\n    at file:///tmp/jp/node_modules/@vitest/runner/dist/chunk-hooks.js:155:11\n    at file:///tmp/jp/node_modules/@vitest/runner/dist/chunk-hooks.js:752:26\n    at file:///tmp/jp/node_modules/@vitest/runner/dist/chunk-hooks.js:1897:20\n    at new Promise (<anonymous>)\n    at runWithTimeout (file:///tmp/jp/node_modules/@vitest/runner/dist/chunk-hooks.js:1863:10)\n    at runTest (file:///tmp/jp/node_modules/@vitest/runner/dist/chunk-hooks.js:1574:12)\n    at processTicksAndRejections (node:internal/process/task_queues:95:5)\n    at runSuite (file:///tmp/jp/node_modules/@vitest/runner/dist/chunk-hooks.js:1729:8)\n    at runFiles (file:///tmp/jp/node_modules/@vitest/runner/dist/chunk-hooks.js:1787:3)"],"location":{"line":16,"column":5},"meta":{}}],"startTime":1795316245145,"endTime":1795316245150.2014,"status":"failed","message":"","name":"/tmp/jp/vt/math.spec.js"},{"assertionResults":[{"ancestorTitles":[],"fullName":"fine","status":"passed","title":"fine","duration":0.5116639999999961,"failureMessages":[],"location":{"line":2,"column":5},"meta":{}}],"startTime":1795316245681,"endTime":1795316245681.5117,"status":"passed","message":"","name":"/tmp/jp/vt/ok.spec.js"}]}"####;
+
+/// The counts the tool printed in its own JSON, and the files that failed without a failed test.
+fn jest_numbers(report: &str) -> BTreeMap<&'static str, u64> {
+    let v: serde_json::Value = serde_json::from_str(report).expect("JSON");
+    let n = |k: &str| v[k].as_u64().unwrap_or_else(|| panic!("{k}"));
+    let broken = v["testResults"]
+        .as_array()
+        .expect("testResults")
+        .iter()
+        .filter(|f| {
+            f["status"] == "failed"
+                && !f["assertionResults"]
+                    .as_array()
+                    .expect("assertionResults")
+                    .iter()
+                    .any(|a| a["status"] == "failed")
+        })
+        .count() as u64;
+    BTreeMap::from([
+        ("total", n("numTotalTests") + broken),
+        ("passed", n("numPassedTests")),
+        ("failed", n("numFailedTests")),
+        ("skipped", n("numPendingTests")),
+        ("todo", n("numTodoTests")),
+        ("errored", broken),
+    ])
+}
+
+/// Writes the report and empty stand-ins for its test files into a fresh repository.
+fn jest_repo(report: &str, dir: &str, ext: &str) -> (tempfile::TempDir, PathBuf) {
+    let repo = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir_all(repo.path().join(dir)).expect("mkdir");
+    for stem in ["math", "broken", "hook", "empty", "ok"] {
+        std::fs::write(repo.path().join(dir).join(format!("{stem}{ext}")), "").expect("write");
+    }
+    let path = repo.path().join("report.json");
+    std::fs::write(&path, report).expect("write");
+    (repo, path)
+}
+
+#[test]
+fn jest_and_vitest_counts_equal_the_tools_numbers() {
+    for (report, format, dir, ext) in [
+        (JEST_29_JSON, Format::JestJson, "jest", ".test.js"),
+        (VITEST_3_JSON, Format::VitestJson, "vt", ".spec.js"),
+    ] {
+        let (repo, path) = jest_repo(report, dir, ext);
+        let (detected, run) = read_in(&path, repo.path(), None).expect("read");
+        assert_eq!(detected, format);
+        let ours = BTreeMap::from([
+            ("total", cases(&run).count() as u64),
+            ("passed", count(&run, TestStatus::Passed) as u64),
+            ("failed", count(&run, TestStatus::Failed) as u64),
+            ("skipped", count(&run, TestStatus::Skipped) as u64),
+            ("todo", count(&run, TestStatus::Todo) as u64),
+            ("errored", count(&run, TestStatus::Errored) as u64),
+        ]);
+        assert_eq!(ours, jest_numbers(report), "{format:?}");
+
+        // One suite per file, named by its repository path (the absolute paths of the machine
+        // that ran the tests are mapped onto the repository).
+        let mut names: Vec<&str> = run.suites.iter().map(|s| s.name.as_str()).collect();
+        names.sort();
+        let mut want: Vec<String> = ["broken", "empty", "hook", "math", "ok"]
+            .iter()
+            .map(|s| format!("{dir}/{s}{ext}"))
+            .collect();
+        want.sort();
+        assert_eq!(names, want, "{format:?}");
+        let math = format!("{dir}/math{ext}");
+        let by_name = |n: &str| {
+            cases(&run)
+                .find(|c| c.name == n)
+                .unwrap_or_else(|| panic!("{format:?}: no case {n:?}"))
+        };
+        let quoted = by_name("math › add › adds \"quoted\" numbers");
+        assert_eq!(quoted.status, TestStatus::Failed);
+        assert_eq!(quoted.file.as_deref(), Some(math.as_str()));
+        let expected = if format == Format::JestJson {
+            "Expected: 5\nReceived: 4"
+        } else {
+            "AssertionError: expected 4 to be 5"
+        };
+        assert!(
+            quoted
+                .message
+                .as_deref()
+                .is_some_and(|m| m.contains(expected)),
+            "{format:?}: {:?}",
+            quoted.message
+        );
+        assert!(
+            quoted
+                .details
+                .as_deref()
+                .is_some_and(|d| d.contains(" at "))
+        );
+        assert_eq!(
+            by_name("math › add › write this later").status,
+            TestStatus::Todo
+        );
+        assert_eq!(
+            by_name("math › skipped block › inside skipped").status,
+            TestStatus::Skipped
+        );
+        assert_eq!(
+            by_name("top level throws").message.as_deref(),
+            Some("Error: boom")
+        );
+        // Lines from the tool's `location` (Jest 1-based lines; Vitest the same).
+        let small = by_name("math › add › adds small numbers");
+        assert_eq!(
+            small.line,
+            Some(if format == Format::JestJson { 4 } else { 5 })
+        );
+        assert!(
+            small.time.is_some_and(|t| t > 0.0 && t < 1.0),
+            "ms are read as seconds"
+        );
+        // A file that could not run is one errored case named after it.
+        let broken = by_name(&format!("{dir}/broken{ext}"));
+        assert_eq!(broken.status, TestStatus::Errored);
+        assert!(broken.message.is_some());
+        let hook = by_name(&format!("{dir}/hook{ext}"));
+        assert_eq!(hook.message.as_deref(), Some("cleanup failed"));
+    }
+}
+
+#[test]
+fn jest_numbers_are_what_jest_says() {
+    // Guard against a mis-transcribed report: Jest's own runtime-error count.
+    let v: serde_json::Value = serde_json::from_str(JEST_29_JSON).expect("JSON");
+    assert_eq!(
+        jest_numbers(JEST_29_JSON)["errored"],
+        v["numRuntimeErrorTestSuites"]
+            .as_u64()
+            .expect("numRuntimeErrorTestSuites")
+    );
+}
+
+// ------------------------------------------------------- quirks, on small written files
+
+/// A repository holding `files` (path, content); returns it and the path of the first file.
+fn repo_with(files: &[(&str, &str)]) -> (tempfile::TempDir, PathBuf) {
+    let repo = tempfile::tempdir().expect("tempdir");
+    for (rel, content) in files {
+        let p = repo.path().join(rel);
+        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+        std::fs::write(&p, content).expect("write");
+    }
+    let first = repo.path().join(files[0].0);
+    (repo, first)
+}
+
+fn parse_str(name: &str, content: &str) -> Result<(Format, TestRun), String> {
+    let (repo, path) = repo_with(&[(name, content)]);
+    read_in(&path, repo.path(), None)
+}
+
+fn statuses(run: &TestRun) -> Vec<(String, String, TestStatus)> {
+    run.suites
+        .iter()
+        .flat_map(|s| {
+            s.cases
+                .iter()
+                .map(move |c| (s.name.clone(), c.name.clone(), c.status))
+        })
+        .collect()
+}
+
+const TRX_NS: &str = "http://microsoft.com/schemas/VisualStudio/TeamTest/2010";
+
+fn trx(results: &str, definitions: &str, definitions_first: bool) -> String {
+    let (a, b) = if definitions_first {
+        (definitions, results)
+    } else {
+        (results, definitions)
+    };
+    format!(
+        "\u{feff}<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<TestRun id=\"1\" name=\"r\" xmlns=\"{TRX_NS}\">\n{a}\n{b}\n</TestRun>\n"
+    )
+}
+
+const TRX_RESULTS: &str = r#"<Results>
+  <UnitTestResult testId="t1" testName="Rows" outcome="Failed" duration="00:00:01.5000000" resultType="DataDrivenTest">
+    <InnerResults>
+      <UnitTestResult testName="Rows (Data Row 0)" outcome="Passed" duration="00:00:00.5000000" resultType="DataDrivenDataRow" />
+      <UnitTestResult testName="Rows (Data Row 1)" outcome="Failed" duration="00:00:01" resultType="DataDrivenDataRow">
+        <Output><ErrorInfo><Message>Assert.AreEqual failed. Expected:&lt;1&gt;. Actual:&lt;2&gt;.</Message>
+          <StackTrace>   at Lib.Tests.CalcTests.Rows() in C:\agent\_work\1\s\tests\CalcTests.cs:line 42</StackTrace></ErrorInfo></Output>
+      </UnitTestResult>
+    </InnerResults>
+  </UnitTestResult>
+  <UnitTestResult testId="t2" testName="Slow" outcome="Timeout" duration="1.00:00:00" />
+  <UnitTestResult testId="t3" testName="Lib.Tests.OtherTests.Skipped" outcome="NotExecuted">
+    <Output><ErrorInfo><Message>not today</Message></ErrorInfo></Output>
+  </UnitTestResult>
+  <UnitTestResult testId="t4" testName="Lib.Tests.OtherTests.Mixed(1, &quot;a&quot;)" outcome="PassedButRunAborted" startTime="2024-01-31T23:59:59.5+01:00" endTime="2024-02-01T00:00:00.75+01:00" />
+</Results>"#;
+
+const TRX_DEFINITIONS: &str = r#"<TestDefinitions>
+  <UnitTest name="Rows" id="t1"><Execution id="e1" /><TestMethod className="Lib.Tests.CalcTests, Lib.Tests, Version=1.0.0.0" name="Rows" /></UnitTest>
+  <UnitTest name="Slow" id="t2"><TestMethod className="Lib.Tests.CalcTests" name="Slow" /></UnitTest>
+  <UnitTest name="Skipped" id="t3"><TestMethod className="Lib.Tests.OtherTests" name="Skipped" /></UnitTest>
+</TestDefinitions>"#;
+
+#[test]
+fn trx_rows_outcomes_times_and_definitions_in_either_order() {
+    for first in [false, true] {
+        let content = trx(TRX_RESULTS, TRX_DEFINITIONS, first);
+        let (repo, path) = repo_with(&[("run.trx", &content), ("tests/CalcTests.cs", "")]);
+        let (format, run) = read_in(&path, repo.path(), None).expect("read");
+        assert_eq!(format, Format::Trx);
+        // The data-driven summary is dropped for its rows; rows inherit its testId (class).
+        assert_eq!(
+            statuses(&run),
+            vec![
+                (
+                    "Lib.Tests.CalcTests".into(),
+                    "Rows (Data Row 0)".into(),
+                    TestStatus::Passed
+                ),
+                (
+                    "Lib.Tests.CalcTests".into(),
+                    "Rows (Data Row 1)".into(),
+                    TestStatus::Failed
+                ),
+                (
+                    "Lib.Tests.CalcTests".into(),
+                    "Slow".into(),
+                    TestStatus::Errored
+                ),
+                (
+                    "Lib.Tests.OtherTests".into(),
+                    "Skipped".into(),
+                    TestStatus::Skipped
+                ),
+                (
+                    "Lib.Tests.OtherTests".into(),
+                    "Mixed(1, \"a\")".into(),
+                    TestStatus::Passed
+                ),
+            ],
+            "definitions first: {first}"
+        );
+        let all: Vec<&TestCase> = cases(&run).collect();
+        assert_eq!(all[1].time, Some(1.0));
+        assert_eq!(
+            all[1].message.as_deref(),
+            Some("Assert.AreEqual failed. Expected:<1>. Actual:<2>.")
+        );
+        // The stack frame's Windows path on the build agent maps onto the repository file.
+        assert_eq!(all[1].file.as_deref(), Some("tests/CalcTests.cs"));
+        assert_eq!(all[1].line, Some(42));
+        assert_eq!(all[2].time, Some(86_400.0));
+        assert_eq!(all[3].message.as_deref(), Some("not today"));
+        assert_eq!(all[3].time, None);
+        // No duration: end - start, across midnight.
+        assert!(
+            all[4].time.is_some_and(|t| (t - 1.25).abs() < 1e-9),
+            "{:?}",
+            all[4].time
+        );
+        assert_eq!(all[4].classname.as_deref(), Some("Lib.Tests.OtherTests"));
+    }
+}
+
+#[test]
+fn trx_bad_input_fails_with_a_position() {
+    let cases = [
+        (
+            TRX_RESULTS.replace("\"Timeout\"", "\"Sideways\""),
+            "outcome=\"Sideways\"",
+        ),
+        (
+            TRX_RESULTS.replace("1.00:00:00", "a minute"),
+            "expected a duration hh:mm:ss",
+        ),
+        (
+            TRX_RESULTS.replace(" testName=\"Slow\"", ""),
+            "without a testName attribute",
+        ),
+        (
+            TRX_RESULTS.replace("not today", "&xxe;"),
+            "entity &xxe; is not defined",
+        ),
+        (
+            TRX_RESULTS.replace("not today", "a&#0;b"),
+            "character reference &#0;",
+        ),
+    ];
+    for (results, want) in cases {
+        let err = parse_str("bad.trx", &trx(&results, TRX_DEFINITIONS, false)).unwrap_err();
+        assert!(err.contains(want), "{err}");
+        assert!(err.contains("bad.trx:"), "{err}");
+    }
+    let whole = trx(TRX_RESULTS, TRX_DEFINITIONS, false);
+    let cut = whole.find("</Results>").expect("Results");
+    let err = parse_str("cut.trx", &whole[..cut]).unwrap_err();
+    assert!(err.contains("truncated"), "{err}");
+}
+
+const NUNIT3: &str = r#"<?xml version="1.0" encoding="utf-8" standalone="no"?>
+<test-run id="2" testcasecount="9" result="Failed" total="9" passed="3" failed="3" warnings="1" inconclusive="0" skipped="2">
+  <test-suite type="Assembly" name="Lib.Tests.dll" fullname="/src/bin/Lib.Tests.dll">
+    <test-suite type="TestSuite" name="Lib" fullname="Lib">
+      <test-suite type="TestFixture" name="CalcTests" fullname="Lib.CalcTests" classname="Lib.CalcTests" duration="0.5">
+        <test-case name="Adds" fullname="Lib.CalcTests.Adds" classname="Lib.CalcTests" result="Passed" duration="0.25" />
+        <test-suite type="ParameterizedMethod" name="Divides" fullname="Lib.CalcTests.Divides" classname="Lib.CalcTests">
+          <test-case name="Divides(1,0)" fullname="Lib.CalcTests.Divides(1,0)" classname="Lib.CalcTests" result="Failed" label="Error" duration="0,125">
+            <failure><message><![CDATA[System.DivideByZeroException : Attempted to divide by zero.]]></message>
+              <stack-trace><![CDATA[  at Lib.Calc.Div (System.Int32 a) [0x00001] in /home/ci/work/src/Calc.cs:9 ]]></stack-trace></failure>
+          </test-case>
+          <test-case name="Divides(4,2)" fullname="Lib.CalcTests.Divides(4,2)" classname="Lib.CalcTests" result="Passed" />
+        </test-suite>
+        <test-case name="Warns" fullname="Lib.CalcTests.Warns" classname="Lib.CalcTests" result="Warning">
+          <reason><message><![CDATA[close enough]]></message></reason>
+        </test-case>
+        <test-case name="Stops" fullname="Lib.CalcTests.Stops" classname="Lib.CalcTests" result="Failed" label="Cancelled" />
+        <test-case name="Asserts" fullname="Lib.CalcTests.Asserts" classname="Lib.CalcTests" result="Failed">
+          <failure><message>Expected: 3
+  But was:  2</message></failure>
+          <assertions><assertion result="Failed"><message>not this one</message></assertion></assertions>
+        </test-case>
+        <test-case name="Ignored" fullname="Lib.CalcTests.Ignored" classname="Lib.CalcTests" result="Skipped" label="Ignored"><reason><message>later</message></reason></test-case>
+        <test-case name="Explicit" fullname="Lib.CalcTests.Explicit" classname="Lib.CalcTests" result="Skipped" label="Explicit" />
+      </test-suite>
+      <test-suite type="ParameterizedFixture" name="Shapes" fullname="Lib.Shapes">
+        <test-suite type="TestFixture" name="Shapes(1)" fullname="Lib.Shapes(1)" classname="Lib.Shapes">
+          <test-case name="Area" fullname="Lib.Shapes(1).Area" classname="Lib.Shapes" result="Passed" />
+        </test-suite>
+      </test-suite>
+    </test-suite>
+  </test-suite>
+</test-run>"#;
+
+#[test]
+fn nunit3_labels_warnings_and_fixtures() {
+    let (repo, path) = repo_with(&[("TestResult.xml", NUNIT3), ("src/Calc.cs", "")]);
+    let (format, run) = read_in(&path, repo.path(), None).expect("read");
+    assert_eq!(format, Format::Nunit3);
+    use TestStatus::*;
+    let got: Vec<(String, String, TestStatus)> = statuses(&run);
+    let want: Vec<(&str, &str, TestStatus)> = vec![
+        // Parameterized rows belong to their fixture; the fixture keeps document order.
+        ("Lib.CalcTests", "Adds", Passed),
+        ("Lib.CalcTests", "Divides(1,0)", Errored),
+        ("Lib.CalcTests", "Divides(4,2)", Passed),
+        ("Lib.CalcTests", "Warns", Passed),
+        ("Lib.CalcTests", "Stops", Errored),
+        ("Lib.CalcTests", "Asserts", Failed),
+        ("Lib.CalcTests", "Ignored", Skipped),
+        ("Lib.CalcTests", "Explicit", Skipped),
+        // Each instance of a parameterized fixture is its own suite.
+        ("Lib.Shapes(1)", "Area", Passed),
+    ];
+    let want: Vec<(String, String, TestStatus)> = want
+        .into_iter()
+        .map(|(s, n, t)| (s.into(), n.into(), t))
+        .collect();
+    assert_eq!(got, want);
+    let all: Vec<&TestCase> = cases(&run).collect();
+    assert_eq!(all[1].time, Some(0.125), "decimal comma");
+    assert_eq!(
+        (all[1].file.as_deref(), all[1].line),
+        (Some("src/Calc.cs"), Some(9))
+    );
+    assert_eq!(all[3].message.as_deref(), Some("close enough"));
+    assert_eq!(
+        all[5].message.as_deref(),
+        Some("Expected: 3\n  But was:  2")
+    );
+    assert_eq!(all[6].message.as_deref(), Some("later"));
+    assert_eq!(run.suites[0].time, Some(0.5));
+    // The header: passed 3 + warnings 1, failed 3 (failures and errors), skipped 2.
+    assert_eq!(count(&run, Passed), 3 + 1);
+    assert_eq!(count(&run, Skipped), 2);
+    assert_eq!(count(&run, Failed) + count(&run, Errored), 3);
+}
+
+#[test]
+fn nunit_roots_and_bad_input() {
+    // NUnit 2, with namespaces making the fixture's full name and the case names qualified.
+    let nunit2 = r#"<test-results name="x.dll" total="2" failures="1" not-run="0">
+  <test-suite type="Assembly" name="x.dll"><results>
+    <test-suite type="Namespace" name="Lib"><results>
+      <test-suite type="TestFixture" name="CalcTests" time="0.010"><results>
+        <test-case name="Lib.CalcTests.Adds" executed="True" result="Success" success="True" time="0.004" />
+        <test-case name="Lib.CalcTests.Fails" executed="True" result="Failure" success="False" time="0.006"><failure><message>no</message></failure></test-case>
+        <test-case name="Lib.CalcTests.Old" executed="False" />
+      </results></test-suite>
+    </results></test-suite>
+  </results></test-suite>
+</test-results>"#;
+    let (_, run) = parse_str("TestResult.xml", nunit2).expect("nunit 2");
+    assert_eq!(run.suites.len(), 1);
+    assert_eq!(run.suites[0].name, "Lib.CalcTests");
+    let all: Vec<&TestCase> = cases(&run).collect();
+    assert_eq!(all[0].classname.as_deref(), Some("Lib.CalcTests"));
+    assert_eq!(
+        all.iter()
+            .map(|c| (c.name.as_str(), c.status))
+            .collect::<Vec<_>>(),
+        vec![
+            ("Adds", TestStatus::Passed),
+            ("Fails", TestStatus::Failed),
+            ("Old", TestStatus::Skipped)
+        ]
+    );
+
+    let bad = [
+        (
+            NUNIT3.replace("result=\"Warning\"", "result=\"Meh\""),
+            "result=\"Meh\"",
+        ),
+        (
+            NUNIT3.replace("result=\"Warning\"", ""),
+            "has no result, executed or success attribute",
+        ),
+        (
+            NUNIT3.replace("duration=\"0.25\"", "duration=\"soon\""),
+            "duration=\"soon\"",
+        ),
+        (
+            NUNIT3.replace("name=\"Adds\" ", "name=\"A\"dds\" "),
+            "malformed",
+        ),
+        (
+            NUNIT3.replace("close enough", "close\u{1}enough"),
+            "control character U+0001",
+        ),
+        (
+            NUNIT3.replace("name=\"Adds\"", "name=\"&bad;\""),
+            "attribute name of <test-case>",
+        ),
+        (NUNIT3.replace("</test-run>", ""), "truncated"),
+    ];
+    for (content, want) in bad {
+        let err = parse_str("TestResult.xml", &content).unwrap_err();
+        assert!(err.contains(want), "{want}: {err}");
+        assert!(!err.contains('\n'), "one line: {err}");
+    }
+    // Forced onto a file of another kind, the reader says what it expected.
+    let (repo, path) = repo_with(&[("x.xml", "<coverage line-rate=\"1\"/>")]);
+    let err = read_in(&path, repo.path(), Some(Format::Nunit3)).unwrap_err();
+    assert!(err.contains("expected a <test-run>"), "{err}");
+}
+
+#[test]
+fn xunit_errors_notrun_v1_and_bad_input() {
+    let v2 = r#"<?xml version="1.0" encoding="utf-8"?>
+<assemblies>
+  <assembly name="/src/bin/Lib.Tests.dll" total="3" passed="1" failed="1" skipped="0" not-run="1" errors="1" time="0.5">
+    <errors>
+      <error type="test-class-cleanup" name="Lib.Tests.DbTests">
+        <failure exception-type="System.IO.IOException"><message><![CDATA[disk full]]></message><stack-trace><![CDATA[   at Lib.Tests.DbTests.Dispose()]]></stack-trace></failure>
+      </error>
+    </errors>
+    <collection name="Test collection for Lib.Tests.DbTests" time="0.25" total="3" passed="1" failed="1" skipped="0">
+      <test name="Lib.Tests.DbTests.Saves(id: 1)" type="Lib.Tests.DbTests" method="Saves" time="0.125" result="Pass" />
+      <test name="Saving twice fails" type="Lib.Tests.DbTests" method="Twice" time="0.1" result="Fail">
+        <failure exception-type="Xunit.Sdk.EqualException"><message><![CDATA[Assert.Equal() Failure]]></message><stack-trace><![CDATA[   at Lib.Tests.DbTests.Twice() in /build/src/DbTests.cs:line 12]]></stack-trace></failure>
+      </test>
+      <test name="Lib.Tests.DbTests.Slow" type="Lib.Tests.DbTests" method="Slow" time="0" result="NotRun" />
+    </collection>
+  </assembly>
+</assemblies>"#;
+    let (repo, path) = repo_with(&[("results.xml", v2), ("src/DbTests.cs", "")]);
+    let (format, run) = read_in(&path, repo.path(), None).expect("read");
+    assert_eq!(format, Format::Xunit2);
+    use TestStatus::*;
+    assert_eq!(
+        statuses(&run),
+        vec![
+            (
+                "Test collection for Lib.Tests.DbTests".into(),
+                "Saves(id: 1)".into(),
+                Passed
+            ),
+            (
+                "Test collection for Lib.Tests.DbTests".into(),
+                "Saving twice fails".into(),
+                Failed
+            ),
+            (
+                "Test collection for Lib.Tests.DbTests".into(),
+                "Slow".into(),
+                Skipped
+            ),
+            (
+                "/src/bin/Lib.Tests.dll".into(),
+                "[test-class-cleanup] Lib.Tests.DbTests".into(),
+                Errored
+            ),
+        ]
+    );
+    let all: Vec<&TestCase> = cases(&run).collect();
+    assert_eq!(
+        (all[1].file.as_deref(), all[1].line),
+        (Some("src/DbTests.cs"), Some(12))
+    );
+    assert_eq!(all[3].message.as_deref(), Some("disk full"));
+    assert_eq!(all[0].classname.as_deref(), Some("Lib.Tests.DbTests"));
+
+    // xUnit 1: an <assembly> root with <class> groups.
+    let v1 = r#"<assembly name="a.dll" total="1" passed="0" failed="0" skipped="1">
+  <class name="Lib.ATests" time="0"><test name="Lib.ATests.Later" type="Lib.ATests" method="Later" result="Skip" time="0"><reason><message>later</message></reason></test></class>
+</assembly>"#;
+    let (_, run) = parse_str("v1.xml", v1).expect("v1");
+    assert_eq!(
+        statuses(&run),
+        vec![("Lib.ATests".into(), "Later".into(), Skipped)]
+    );
+
+    for (content, want) in [
+        (
+            v2.replace("result=\"NotRun\"", "result=\"Maybe\""),
+            "result=\"Maybe\"",
+        ),
+        (
+            v2.replace(" result=\"NotRun\"", ""),
+            "without a result attribute",
+        ),
+        (
+            v2.replace("time=\"0.125\"", "time=\"fast\""),
+            "time=\"fast\"",
+        ),
+        (
+            v2.replace("<![CDATA[disk full]]>", "disk &ent; full"),
+            "entity &ent; is not defined",
+        ),
+        (
+            v2.replace("name=\"/src/bin/Lib.Tests.dll\"", "name=\"&ent;\""),
+            "attribute name of <assembly>",
+        ),
+        (v2.replace("</assemblies>", ""), "truncated"),
+    ] {
+        let err = parse_str("results.xml", &content).unwrap_err();
+        assert!(err.contains(want), "{want}: {err}");
+    }
+}
+
+#[test]
+fn jest_bad_input_fails_with_a_position() {
+    let bad = JEST_29_JSON.replacen("\"status\":\"pending\"", "\"status\":\"sleeping\"", 1);
+    let err = parse_str("report.json", &bad).unwrap_err();
+    assert!(err.contains("/testResults/0/assertionResults/"), "{err}");
+    assert!(err.contains("\"sleeping\""), "{err}");
+    let err = parse_str("report.json", &JEST_29_JSON[..JEST_29_JSON.len() / 2]).unwrap_err();
+    assert!(err.contains("truncated"), "{err}");
+    let err = parse_str(
+        "report.json",
+        &JEST_29_JSON.replacen("\"title\":\"fine\"", "\"title\":7", 1),
+    )
+    .unwrap_err();
+    assert!(err.contains("report.json:1:"), "{err}");
+}
