@@ -10,6 +10,8 @@
 //! count is xUnit's errors and our total is xUnit's total plus its errors. Traits and output
 //! are ignored.
 //!
+//! A skip reason is `<reason>`'s text (v2) or its `<message>` (v1).
+//!
 //! One suite per `<collection>` (or v1 `<class>`). A test's name is its display `name` with
 //! the class (`type`) prefix removed; `type` is the class name. `time` is in seconds; a
 //! decimal comma (xUnit 2.0 wrote the machine's locale) is read as a point.
@@ -215,7 +217,7 @@ fn capture<'p>(
         Some(&mut p.message)
     } else if trail.is(rel, &["failure", "stack-trace"]) {
         Some(&mut p.stack_trace)
-    } else if trail.is(rel, &["reason"]) {
+    } else if trail.is(rel, &["reason"]) || trail.is(rel, &["reason", "message"]) {
         Some(&mut p.reason)
     } else {
         None

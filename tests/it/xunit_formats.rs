@@ -1388,6 +1388,7 @@ fn xunit_errors_notrun_v1_and_bad_input() {
         statuses(&run),
         vec![("Lib.ATests".into(), "Later".into(), Skipped)]
     );
+    assert_eq!(run.suites[0].cases[0].message.as_deref(), Some("later"));
 
     for (content, want) in [
         (
