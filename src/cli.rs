@@ -4,12 +4,12 @@
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
+const EXIT_CODES: &str = "Exit codes: 0 success (gate passed); 1 the gate failed or the checked thing is bad; \
+2 usage, configuration or unreadable input.\nLogs go to stderr (SHIPGATE_LOG=debug); stdout carries only what was asked for.";
+
 /// Decide from CI's reports whether a change may ship.
-///
-/// Exit codes: 0 success; 1 the gate failed or the checked thing is bad; 2 usage,
-/// configuration or unreadable input.
 #[derive(Debug, Parser)]
-#[command(name = "shipgate", version, about, long_about = None, max_term_width = 100)]
+#[command(name = "shipgate", version, about, after_help = EXIT_CODES, max_term_width = 100)]
 pub struct Cli {
     /// The command.
     #[command(subcommand)]

@@ -6,7 +6,7 @@
 
 use super::xml::{XmlReader, attr, push_text};
 use super::{Ctx, Head, ParseError};
-use crate::model::{BranchLine, Coverage, FileCoverage, Function, LineHits};
+use crate::model::{BranchLine, Coverage, DeclaredTotals, FileCoverage, Function, LineHits};
 use quick_xml::events::{BytesStart, Event};
 use std::io::BufRead;
 
@@ -51,8 +51,9 @@ pub fn parse(input: &mut dyn BufRead, ctx: &Ctx) -> Result<Coverage, ParseError>
                         "expected a <coverage> root element",
                     ));
                 }
+                cov.declared = root_totals(&e, at)?;
             }
-            Event::Start(e) => match e.local_name().as_ref() {
+            Event::Start(e) => match e.name().as_ref() {
                 "source" => {
                     in_source = true;
                     source_text.clear();
@@ -65,8 +66,15 @@ pub fn parse(input: &mut dyn BufRead, ctx: &Ctx) -> Result<Coverage, ParseError>
                 "line" => line(&e, at, class.as_mut(), method.as_mut())?,
                 _ => {}
             },
-            Event::Empty(e) => match e.local_name().as_ref() {
-                "line" => line(&e, at, class.as_mut(), method.as_mut())?,
+            Event::Empty(e) => match e.name().as_ref() {
+                "line" => {
+                    line(&e, at, class.as_mut(), method.as_mut())?;
+                    if method.is_none()
+                        && let Some(c) = class.as_mut()
+                    {
+                        while xr.raw_chunk(|buf, _| fast_lines(buf, c))? > 0 {}
+                    }
+                }
                 "class" => {
                     let c = start_class(&e, at)?;
                     finish_class(&mut cov, c, &sources, ctx);
@@ -85,7 +93,7 @@ pub fn parse(input: &mut dyn BufRead, ctx: &Ctx) -> Result<Coverage, ParseError>
             Event::GeneralRef(r) if in_source => {
                 push_text(&mut source_text, &super::xml::general_ref(&r))
             }
-            Event::End(e) => match e.local_name().as_ref() {
+            Event::End(e) => match e.name().as_ref() {
                 "source" => {
                     in_source = false;
                     let s = source_text.trim();
@@ -111,6 +119,28 @@ pub fn parse(input: &mut dyn BufRead, ctx: &Ctx) -> Result<Coverage, ParseError>
         }
     }
     Ok(cov)
+}
+
+/// The root's `lines-valid`, `lines-covered`, `branches-valid`, `branches-covered`: the
+/// writer's own totals, when it wrote them (all four whole numbers).
+fn root_totals(e: &BytesStart<'_>, at: u64) -> Result<Option<DeclaredTotals>, ParseError> {
+    let get = |name: &str| super::xml::attr_num::<u64>(e, name, at);
+    let (lv, lc, bv, bc) = (
+        get("lines-valid")?,
+        get("lines-covered")?,
+        get("branches-valid")?,
+        get("branches-covered")?,
+    );
+    Ok(match (lv, lc) {
+        (Some(lines_total), Some(lines_covered)) if lines_total > 0 => Some(DeclaredTotals {
+            lines_total,
+            lines_covered,
+            branches_total: bv.unwrap_or(0),
+            branches_covered: bc.unwrap_or(0),
+            ..Default::default()
+        }),
+        _ => None,
+    })
 }
 
 fn start_class(e: &BytesStart<'_>, at: u64) -> Result<Class, ParseError> {
@@ -155,6 +185,78 @@ fn finish_class(cov: &mut Coverage, mut c: Class, sources: &[String], ctx: &Ctx)
             declared: None,
         },
     );
+}
+
+/// Reads a run of `<line number=".." hits=".." [branch=".." condition-coverage=".."]/>`
+/// elements straight from the buffer and returns the bytes consumed. It stops, leaving the
+/// rest to quick-xml, at the first thing that is not such an element in plain ASCII: a partial
+/// element at the end of the buffer, `</lines>`, a `<line>` with children, an entity, a value
+/// that is not a number. Nothing it accepts would be read differently by the strict path.
+fn fast_lines(buf: &[u8], class: &mut Class) -> usize {
+    let mut consumed = 0;
+    let mut i = 0;
+    loop {
+        while i < buf.len() && buf[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        // Whitespace between elements is safe to consume.
+        consumed = consumed.max(i);
+        let rest = &buf[i..];
+        if !(rest.starts_with(b"<line") && rest.get(5).is_some_and(u8::is_ascii_whitespace)) {
+            return consumed;
+        }
+        let Some(end) = memchr::memchr(b'>', rest) else {
+            return consumed;
+        };
+        let tag = &rest[5..end];
+        let Some(attrs) = tag.strip_suffix(b"/") else {
+            return consumed;
+        };
+        if !attrs.is_ascii() || memchr::memchr2(b'&', b'<', attrs).is_some() {
+            return consumed;
+        }
+        let (mut number, mut hits, mut branch, mut cond) = (None, None, false, None);
+        let mut a = attrs;
+        loop {
+            a = a.trim_ascii_start();
+            if a.is_empty() {
+                break;
+            }
+            let Some(eq) = memchr::memchr(b'=', a) else {
+                return consumed;
+            };
+            let key = a[..eq].trim_ascii_end();
+            let v = a[eq + 1..].trim_ascii_start();
+            let Some(&q) = v.first().filter(|q| **q == b'"' || **q == b'\'') else {
+                return consumed;
+            };
+            let Some(close) = memchr::memchr(q, &v[1..]) else {
+                return consumed;
+            };
+            let value = &v[1..1 + close];
+            match key {
+                b"number" => number = parse_u64(value).and_then(|n| u32::try_from(n).ok()),
+                b"hits" => hits = parse_hits(value),
+                b"branch" => branch = value.eq_ignore_ascii_case(b"true"),
+                b"condition-coverage" => cond = parse_condition(value),
+                _ => {}
+            }
+            a = &v[close + 2..];
+        }
+        let (Some(number), Some(hits)) = (number, hits) else {
+            return consumed;
+        };
+        class.lines.push((number, hits));
+        if branch && let Some((covered, total)) = cond {
+            class.branches.push(BranchLine {
+                line: number,
+                covered,
+                total,
+            });
+        }
+        i += end + 1;
+        consumed = i;
+    }
 }
 
 /// One `<line>`: number, hits and, for branch lines, `condition-coverage`.

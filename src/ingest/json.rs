@@ -10,7 +10,7 @@ use serde::de::DeserializeOwned;
 use std::io::{self, BufRead, Read};
 
 /// Largest JSON document read (a larger one is refused, so memory stays bounded).
-pub const MAX_JSON_BYTES: u64 = 1 << 30;
+pub const MAX_JSON_BYTES: u64 = 512 << 20;
 /// Longest line of a line-delimited JSON stream.
 pub const MAX_JSON_LINE: usize = 16 << 20;
 

@@ -53,7 +53,29 @@ pub fn parse(input: &mut dyn BufRead, ctx: &Ctx) -> Result<Coverage, ParseError>
         }
         let mut start = 0;
         let len = buf.len();
-        while let Some(nl) = memchr::memchr(b'\n', &buf[start..]) {
+        while start < len {
+            if carry.is_empty()
+                && let Some(f) = cur.as_mut()
+                && let Some((l, h, next)) = fast_da(&buf[start..])
+            {
+                // The common `DA:<line>,<hits>` line, parsed up to its newline in one pass.
+                lineno += 1;
+                f.lines.push((l, h));
+                start += next;
+                continue;
+            }
+            if carry.is_empty()
+                && let Some(f) = cur.as_mut()
+                && let Some((l, taken, next)) = fast_brda(&buf[start..])
+            {
+                lineno += 1;
+                f.branches.push((l, taken));
+                start += next;
+                continue;
+            }
+            let Some(nl) = memchr::memchr(b'\n', &buf[start..]) else {
+                break;
+            };
             lineno += 1;
             let end = start + nl;
             if carry.is_empty() {
@@ -145,16 +167,18 @@ fn record(
         }
         b"BRDA" => {
             let f = need_file(cur, lineno, line)?;
-            let parts: Vec<&[u8]> = value.splitn(4, |b| *b == b',').collect();
-            if parts.len() != 4 {
+            let mut parts = value.splitn(4, |b| *b == b',');
+            let (Some(l), Some(_block), Some(_branch), Some(taken)) =
+                (parts.next(), parts.next(), parts.next(), parts.next())
+            else {
                 return Err(err(
                     lineno,
                     col,
                     line,
                     "expected BRDA:<line>,<block>,<branch>,<taken>",
                 ));
-            }
-            let l = parse_u64(parts[0])
+            };
+            let l = parse_u64(l)
                 .and_then(|n| u32::try_from(n).ok())
                 .ok_or_else(|| {
                     err(
@@ -164,7 +188,7 @@ fn record(
                         "expected BRDA:<line>,... with a whole line number",
                     )
                 })?;
-            let taken = match parts[3].trim_ascii() {
+            let taken = match taken.trim_ascii() {
                 b"-" => false,
                 t => {
                     parse_count(t).ok_or_else(|| {
@@ -324,6 +348,86 @@ fn need_file<'a>(
             "record outside a file: expected SF:<path> first",
         )
     })
+}
+
+/// A run of 1 to 19 ASCII digits at the start of `b`: its value and length.
+#[inline(always)]
+fn digits(b: &[u8]) -> Option<(u64, usize)> {
+    let mut v = 0u64;
+    let mut i = 0;
+    while i < b.len() {
+        let d = b[i].wrapping_sub(b'0');
+        if d > 9 {
+            break;
+        }
+        v = v * 10 + u64::from(d);
+        i += 1;
+        if i > 19 {
+            return None;
+        }
+    }
+    (i > 0).then_some((v, i))
+}
+
+/// `BRDA:<line>,<block>,<branch>,<taken>\n` with numeric block and branch, taken a number
+/// or `-`: line, whether taken, and the length through the newline.
+#[inline]
+fn fast_brda(b: &[u8]) -> Option<(u32, bool, usize)> {
+    if !b.starts_with(b"BRDA:") {
+        return None;
+    }
+    let (l, n) = digits(&b[5..])?;
+    let mut i = 5 + n;
+    for _ in 0..2 {
+        if *b.get(i)? != b',' {
+            return None;
+        }
+        i += 1 + digits(&b[i + 1..])?.1;
+    }
+    if *b.get(i)? != b',' {
+        return None;
+    }
+    i += 1;
+    let taken = if *b.get(i)? == b'-' {
+        i += 1;
+        false
+    } else {
+        let (t, n) = digits(&b[i..])?;
+        i += n;
+        t > 0
+    };
+    if *b.get(i)? == b'\r' {
+        i += 1;
+    }
+    if *b.get(i)? != b'\n' {
+        return None;
+    }
+    Some((u32::try_from(l).ok()?, taken, i + 1))
+}
+
+/// `DA:<line>,<hits>\n` (or `\r\n`) at the start of `b`: line, hits and the length up to and
+/// including the newline. `None` for anything else, including a checksum field or a line
+/// cut by the end of the buffer, which the general path then reads.
+#[inline]
+fn fast_da(b: &[u8]) -> Option<(u32, u64, usize)> {
+    if !b.starts_with(b"DA:") {
+        return None;
+    }
+    let (l, n1) = digits(&b[3..])?;
+    let mut i = 3 + n1;
+    if *b.get(i)? != b',' {
+        return None;
+    }
+    i += 1;
+    let (h, n2) = digits(&b[i..])?;
+    i += n2;
+    if *b.get(i)? == b'\r' {
+        i += 1;
+    }
+    if *b.get(i)? != b'\n' {
+        return None;
+    }
+    Some((u32::try_from(l).ok()?, h, i + 1))
 }
 
 /// Hit counts; some writers emit them as floats (`1.0`) or negative for "not instrumented".

@@ -119,10 +119,11 @@ impl Format {
         Format::Checkstyle,
         Format::Sarif,
         Format::CoveragePyJson,
-        Format::IstanbulSummary,
-        Format::IstanbulJson,
+        // Before Istanbul: Jest and Vitest embed a `coverageMap` when run with coverage.
         Format::JestJson,
         Format::VitestJson,
+        Format::IstanbulSummary,
+        Format::IstanbulJson,
         Format::PylintJson2,
         Format::EslintJson,
         Format::RuffJson,
@@ -178,6 +179,25 @@ impl Format {
             Sarif | EslintJson | RuffJson | Checkstyle | PylintJson | PylintJson2 | MypyJson
             | CargoJson | EmptyJsonArray => Kind::Findings,
         }
+    }
+
+    /// Formats read as one JSON document (as opposed to streams of lines or XML events).
+    fn is_whole_json(self) -> bool {
+        use Format::*;
+        matches!(
+            self,
+            CoveragePyJson
+                | IstanbulJson
+                | IstanbulSummary
+                | JestJson
+                | VitestJson
+                | Sarif
+                | EslintJson
+                | RuffJson
+                | PylintJson
+                | PylintJson2
+                | EmptyJsonArray
+        )
     }
 
     fn detect(self, head: &Head) -> bool {
@@ -446,7 +466,8 @@ pub fn read_path(
         source,
     };
     let mut file = File::open(path).map_err(io_err)?;
-    if file.metadata().map_err(io_err)?.is_dir() {
+    let meta = file.metadata().map_err(io_err)?;
+    if meta.is_dir() {
         return Err(io_err(std::io::Error::new(
             std::io::ErrorKind::IsADirectory,
             "is a directory; expected a report file",
@@ -487,6 +508,18 @@ pub fn read_path(
                 })?
         }
     };
+    if format.is_whole_json() && meta.len() > json::MAX_JSON_BYTES {
+        return Err(IngestError::Parse {
+            path: shown,
+            at: At::File,
+            message: format!(
+                "{}: the file is {} MiB; JSON reports are read whole and shipgate reads at most {} MiB of one",
+                format.name(),
+                meta.len() >> 20,
+                json::MAX_JSON_BYTES >> 20
+            ),
+        });
+    }
     let chained = std::io::Cursor::new(head).chain(file);
     let mut reader = BufReader::with_capacity(256 << 10, chained);
     if bom > 0 {

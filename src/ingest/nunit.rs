@@ -27,7 +27,7 @@
 //! (a reference to one is an error), and control characters that XML forbids (NUL...) are an
 //! error, as any conforming XML parser reports them.
 
-use super::xml::{XmlReader, check_chars, push_text, strict_ref};
+use super::xml::{XmlReader, check_chars, general_ref, push_text};
 use super::{Ctx, Head, ParseError};
 use crate::model::{TestCase, TestRun, TestStatus, TestSuite};
 use quick_xml::events::{BytesStart, Event};
@@ -90,7 +90,7 @@ pub fn parse(input: &mut dyn BufRead, ctx: &Ctx) -> Result<TestRun, ParseError> 
     let mut trail = Trail::default();
     let mut saw_root = false;
     loop {
-        let at = xr.position();
+        let at = xr.offset();
         let before = xr.depth();
         let ev = xr.next()?;
         let depth = match ev {
@@ -201,7 +201,8 @@ pub fn parse(input: &mut dyn BufRead, ctx: &Ctx) -> Result<TestRun, ParseError> 
                 }
             }
             Event::GeneralRef(r) => {
-                let s = strict_ref(&r, at)?;
+                let s = general_ref(&r);
+                check_chars(&s, at)?;
                 if let Some(buf) = capture(&mut pending, &trail, depth) {
                     push_text(buf, &s);
                 }

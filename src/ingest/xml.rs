@@ -65,6 +65,8 @@ pub struct XmlReader<'a> {
     seen_root: bool,
     root: String,
     event_start: u64,
+    /// Bytes consumed by [`XmlReader::raw_chunk`] behind quick-xml's back.
+    skipped: u64,
 }
 
 impl<'a> XmlReader<'a> {
@@ -86,18 +88,14 @@ impl<'a> XmlReader<'a> {
             seen_root: false,
             root: String::new(),
             event_start: 0,
+            skipped: 0,
         }
     }
 
-    /// Byte offset where the last event returned by [`next`](Self::next) starts.
+    /// Byte offset where the event the next call to [`next`](Self::next) returns starts: read
+    /// it just before that call to place errors about the event.
     pub fn offset(&self) -> u64 {
-        self.event_start
-    }
-
-    /// Byte offset where the next event returned by [`next`](Self::next) will start; read it
-    /// before `next` to place an error on that event (`offset` then still names the previous one).
-    pub fn position(&self) -> u64 {
-        self.reader.buffer_position()
+        self.reader.buffer_position() + self.skipped
     }
 
     /// Nesting depth after the last event (the root element is depth 1 inside it).
@@ -107,60 +105,73 @@ impl<'a> XmlReader<'a> {
 
     /// The next event. `Eof` only comes after the root element closed; a file that ends
     /// inside an element is an error.
-    #[allow(clippy::should_implement_trait)] // events borrow the reader: not an Iterator
+    // Not an Iterator: the event borrows the reader's buffer until the next call.
+    #[allow(clippy::should_implement_trait)]
     pub fn next(&mut self) -> Result<Event<'_>, ParseError> {
         self.buf.clear();
         self.reader.get_mut().since_mark = 0;
-        self.event_start = self.reader.buffer_position();
+        self.event_start = self.reader.buffer_position() + self.skipped;
         let ev = match self.reader.read_event_into(&mut self.buf) {
             Ok(ev) => ev,
             Err(e) => {
                 return Err(xml_error(
                     &e,
-                    self.reader.error_position(),
-                    self.reader.buffer_position(),
+                    self.reader.error_position() + self.skipped,
+                    self.reader.buffer_position() + self.skipped,
                 ));
             }
         };
-        match &ev {
-            Event::Start(e) => {
-                if !self.seen_root {
-                    self.seen_root = true;
-                    self.root = e.name().as_ref().to_string();
-                }
+        let opens_root = !self.seen_root && matches!(ev, Event::Start(_) | Event::Empty(_));
+        if let (true, Event::Start(e) | Event::Empty(e)) = (opens_root, &ev) {
+            self.seen_root = true;
+            self.root = e.name().as_ref().to_string();
+        }
+        let problem = match &ev {
+            Event::Start(_) => {
                 self.depth += 1;
+                None
             }
-            Event::Empty(e) if !self.seen_root => {
-                self.seen_root = true;
-                self.root = e.name().as_ref().to_string();
+            Event::End(_) => {
+                self.depth = self.depth.saturating_sub(1);
+                None
             }
-            Event::End(_) => self.depth = self.depth.saturating_sub(1),
-            Event::Eof => {
-                if !self.seen_root {
-                    return Err(ParseError::at_byte(
-                        self.event_start,
-                        "unexpected end of file: expected an XML root element",
-                    ));
-                }
-                if self.depth > 0 {
-                    return Err(ParseError::at_byte(
-                        self.event_start,
-                        format!(
-                            "unexpected end of file: {} element(s) still open inside <{}>; the file looks truncated",
-                            self.depth, self.root
-                        ),
-                    ));
-                }
+            Event::Eof if !self.seen_root => {
+                Some("unexpected end of file: expected an XML root element".to_string())
             }
+            Event::Eof if self.depth > 0 => Some(format!(
+                "unexpected end of file: {} element(s) still open inside <{}>; the file looks truncated",
+                self.depth, self.root
+            )),
+            Event::GeneralRef(r) if !is_known_ref(r) => Some(format!(
+                "entity reference &{}; is not one of XML's predefined entities; shipgate never expands entities declared in a document's DTD (billion laughs, external entities)",
+                truncate(r, 40)
+            )),
             Event::Text(t) if self.depth == 0 && self.seen_root && !t.trim().is_empty() => {
-                return Err(ParseError::at_byte(
-                    self.event_start,
-                    "unexpected text after the root element",
-                ));
+                Some("unexpected text after the root element".to_string())
             }
-            _ => {}
+            _ => None,
+        };
+        if let Some(message) = problem {
+            return Err(ParseError::at_byte(self.event_start, message));
         }
         Ok(ev)
+    }
+
+    /// Hands the bytes already buffered after the last event to `f` (with their offset in the
+    /// file) and consumes as many as `f` returns. Formats use this for long runs of simple,
+    /// self-closing elements: `f` must stop before anything it does not fully understand
+    /// (a partial element at the end of the buffer, a comment, an entity, an element with
+    /// children), so quick-xml reads that next, strictly, with its usual errors.
+    pub fn raw_chunk(&mut self, f: impl FnOnce(&[u8], u64) -> usize) -> Result<usize, ParseError> {
+        let base = self.reader.buffer_position() + self.skipped;
+        let inner = &mut self.reader.get_mut().inner;
+        let buf = inner
+            .fill_buf()
+            .map_err(|e| ParseError::at_byte(base, format!("cannot read: {e}")))?;
+        let n = f(buf, base).min(buf.len());
+        inner.consume(n);
+        self.skipped += n as u64;
+        Ok(n)
     }
 
     /// Skips the rest of the element whose Start event was just returned.
@@ -207,11 +218,18 @@ pub fn attr<'e>(
         let a =
             a.map_err(|err| ParseError::at_byte(at, format!("malformed XML attribute: {err}")))?;
         if a.key.local_name().as_ref() == name {
-            return match a.normalized_value(quick_xml::XmlVersion::Implicit1_0) {
-                Ok(v) => Ok(Some(v)),
-                // An unknown entity in a value: keep the raw text rather than expand anything.
-                Err(_) => Ok(Some(a.value)),
-            };
+            return a
+                .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                .map(Some)
+                .map_err(|err| {
+                    ParseError::at_byte(
+                        at,
+                        format!(
+                            "attribute {name} on <{}>: {err}; only XML's predefined entities and character references are expanded, never ones declared in a DTD",
+                            e.name().as_ref()
+                        ),
+                    )
+                });
         }
     }
     Ok(None)
@@ -243,6 +261,15 @@ pub fn attr_num<T: std::str::FromStr>(
             })
         }
     }
+}
+
+/// A character reference or one of the five predefined entities.
+fn is_known_ref(r: &BytesRef<'_>) -> bool {
+    matches!(r.resolve_char_ref(), Ok(Some(_)))
+        || quick_xml::escape::resolve_predefined_entity(
+            &r.xml_content(quick_xml::XmlVersion::Implicit1_0),
+        )
+        .is_some()
 }
 
 /// The text a general reference (`&amp;`, `&#10;`) stands for; an entity declared in the
@@ -284,34 +311,9 @@ pub fn truncate(s: &str, max: usize) -> &str {
     &s[..end]
 }
 
-/// Like [`general_ref`], but a reference to an entity declared in the document's DTD (or to
-/// none) is an error: such an entity is never expanded, so the text it stands for is unknown
-/// (an XXE attempt such as `<!ENTITY x SYSTEM "file:///etc/passwd">` fails here, unread).
-pub fn strict_ref(r: &BytesRef<'_>, at: u64) -> Result<Cow<'static, str>, ParseError> {
-    let name = r.xml_content(quick_xml::XmlVersion::Implicit1_0);
-    if r.is_char_ref() {
-        return match r.resolve_char_ref() {
-            Ok(Some(c)) if is_xml_char(c) => Ok(Cow::Owned(c.to_string())),
-            _ => Err(ParseError::at_byte(
-                at,
-                format!("character reference &{name}; is not a character XML allows"),
-            )),
-        };
-    }
-    match quick_xml::escape::resolve_predefined_entity(&name) {
-        Some(s) => Ok(Cow::Borrowed(s)),
-        None => Err(ParseError::at_byte(
-            at,
-            format!(
-                "entity &{name}; is not defined; expected only &lt; &gt; &amp; &quot; &apos; or \
-                 character references (entities declared in a DTD are never expanded)"
-            ),
-        )),
-    }
-}
-
 /// Checks that text holds only characters XML 1.0 allows (no NUL or other C0 control
-/// character besides tab, newline and carriage return).
+/// character besides tab, newline and carriage return, no U+FFFE or U+FFFF); `at` is where
+/// the text starts.
 pub fn check_chars(s: &str, at: u64) -> Result<(), ParseError> {
     let b = s.as_bytes();
     // Bytes, not chars: this runs over every text node. U+FFFE and U+FFFF are EF BF BE/BF.
@@ -332,8 +334,4 @@ pub fn check_chars(s: &str, at: u64) -> Result<(), ParseError> {
             ),
         )),
     }
-}
-
-fn is_xml_char(c: char) -> bool {
-    !matches!(c, '\u{0}'..='\u{8}' | '\u{B}' | '\u{C}' | '\u{E}'..='\u{1F}' | '\u{FFFE}' | '\u{FFFF}')
 }

@@ -8,6 +8,14 @@ use std::collections::BTreeMap;
 pub struct Coverage {
     /// Per file, keyed by repository-relative path.
     pub files: BTreeMap<String, FileCoverage>,
+    /// Totals the report itself states for the whole project (Cobertura's root attributes,
+    /// JaCoCo's report counters...). Writers sometimes keep more there than in their per-line
+    /// data (istanbul's Cobertura drops default-argument branches from lines; PHPUnit's has
+    /// branch totals only at the root), and these are the figures the tool printed, so
+    /// [`Coverage::totals`] prefers them. Kept through merges of disjoint shards, dropped when
+    /// shards overlap (adding them up would count shared files twice).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub declared: Option<DeclaredTotals>,
 }
 
 /// Coverage of one source file.
@@ -63,6 +71,19 @@ pub struct DeclaredTotals {
     pub functions_covered: u64,
 }
 
+impl DeclaredTotals {
+    fn plus(&self, o: &DeclaredTotals) -> DeclaredTotals {
+        DeclaredTotals {
+            lines_total: self.lines_total + o.lines_total,
+            lines_covered: self.lines_covered + o.lines_covered,
+            branches_total: self.branches_total + o.branches_total,
+            branches_covered: self.branches_covered + o.branches_covered,
+            functions_total: self.functions_total + o.functions_total,
+            functions_covered: self.functions_covered + o.functions_covered,
+        }
+    }
+}
+
 /// Totals over a set of files.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct CoverageTotals {
@@ -80,9 +101,24 @@ pub struct CoverageTotals {
     pub functions_total: u64,
     /// Functions entered at least once.
     pub functions_covered: u64,
+    /// Statements, for formats that count them apart from lines (Go); 0 otherwise.
+    pub statements_total: u64,
+    /// Statements executed.
+    pub statements_covered: u64,
 }
 
 impl CoverageTotals {
+    fn as_declared(&self) -> DeclaredTotals {
+        DeclaredTotals {
+            lines_total: self.lines_total,
+            lines_covered: self.lines_covered,
+            branches_total: self.branches_total,
+            branches_covered: self.branches_covered,
+            functions_total: self.functions_total,
+            functions_covered: self.functions_covered,
+        }
+    }
+
     /// Line coverage in percent, `None` when there are no coverable lines.
     pub fn line_percent(&self) -> Option<f64> {
         percent(self.lines_covered, self.lines_total)
@@ -90,6 +126,11 @@ impl CoverageTotals {
     /// Branch coverage in percent, `None` when there are no branches.
     pub fn branch_percent(&self) -> Option<f64> {
         percent(self.branches_covered, self.branches_total)
+    }
+    /// Statement coverage in percent (formats that count statements, such as Go's), `None`
+    /// when the report counts none.
+    pub fn statement_percent(&self) -> Option<f64> {
+        percent(self.statements_covered, self.statements_total)
     }
     /// Function coverage in percent, `None` when there are no functions.
     pub fn function_percent(&self) -> Option<f64> {
@@ -122,10 +163,8 @@ impl FileCoverage {
             t.functions_covered = d.functions_covered;
             return t;
         }
-        for (_, hits) in self.lines.iter() {
-            t.lines_total += 1;
-            t.lines_covered += u64::from(hits > 0);
-        }
+        t.lines_total = self.lines.len() as u64;
+        t.lines_covered = self.lines.covered() as u64;
         for b in &self.branches {
             t.branches_total += u64::from(b.total);
             t.branches_covered += u64::from(b.covered.min(b.total));
@@ -181,7 +220,10 @@ impl FileCoverage {
 
 impl Coverage {
     /// Adds one file's coverage, merging with what is already there.
-    pub fn add_file(&mut self, path: String, file: FileCoverage) {
+    pub fn add_file(&mut self, path: String, mut file: FileCoverage) {
+        // Parsers build these with pushes; return the slack before the file is kept.
+        file.branches.shrink_to_fit();
+        file.functions.shrink_to_fit();
         match self.files.get_mut(&path) {
             Some(existing) => existing.merge(file),
             None => {
@@ -192,13 +234,45 @@ impl Coverage {
 
     /// Merges another report (another shard, another format) into this one.
     pub fn merge(&mut self, other: Coverage) {
+        if self.files.is_empty() && self.declared.is_none() {
+            *self = other;
+            return;
+        }
+        let disjoint = other.files.keys().all(|k| !self.files.contains_key(k));
+        self.declared = if disjoint && (self.declared.is_some() || other.declared.is_some()) {
+            Some(
+                self.totals()
+                    .as_declared()
+                    .plus(&other.totals().as_declared()),
+            )
+        } else {
+            None
+        };
         for (path, file) in other.files {
             self.add_file(path, file);
         }
     }
 
-    /// Totals over all files.
+    /// Totals: the report's own stated totals where it states them (see
+    /// [`Coverage::declared`]), else those of the per-line data.
     pub fn totals(&self) -> CoverageTotals {
+        let mut t = self.line_totals();
+        if let Some(d) = self.declared {
+            if d.lines_total > 0 {
+                (t.lines_total, t.lines_covered) = (d.lines_total, d.lines_covered);
+            }
+            if d.branches_total > 0 {
+                (t.branches_total, t.branches_covered) = (d.branches_total, d.branches_covered);
+            }
+            if d.functions_total > 0 {
+                (t.functions_total, t.functions_covered) = (d.functions_total, d.functions_covered);
+            }
+        }
+        t
+    }
+
+    /// Totals of the per-file data alone (what patch coverage and per-file rules see).
+    pub fn line_totals(&self) -> CoverageTotals {
         let mut t = CoverageTotals::default();
         for f in self.files.values() {
             let ft = f.totals();
@@ -222,6 +296,7 @@ impl Coverage {
 pub struct LineHits {
     bytes: Vec<u8>,
     len: u32,
+    covered: u32,
 }
 
 impl std::fmt::Debug for LineHits {
@@ -244,8 +319,11 @@ impl Serialize for LineHits {
 impl LineHits {
     /// Builds from `(line, hits)` pairs in any order; a repeated line adds its hits.
     pub fn from_pairs(mut pairs: Vec<(u32, u64)>) -> Self {
-        pairs.sort_unstable_by_key(|p| p.0);
+        if !pairs.is_sorted_by_key(|p| p.0) {
+            pairs.sort_unstable_by_key(|p| p.0);
+        }
         let mut out = Builder::default();
+        out.out.bytes.reserve(pairs.len() * 3);
         for (line, hits) in pairs {
             out.push(line, hits);
         }
@@ -255,6 +333,11 @@ impl LineHits {
     /// Number of coverable lines.
     pub fn len(&self) -> usize {
         self.len as usize
+    }
+
+    /// Number of lines with at least one hit.
+    pub fn covered(&self) -> usize {
+        self.covered as usize
     }
 
     /// True when no line is listed.
@@ -314,6 +397,7 @@ struct Builder {
 }
 
 impl Builder {
+    #[inline]
     fn push(&mut self, line: u32, hits: u64) {
         match &mut self.pending {
             Some((l, h)) if *l == line => *h = h.saturating_add(hits),
@@ -324,11 +408,13 @@ impl Builder {
         }
     }
 
+    #[inline]
     fn flush(&mut self) {
         if let Some((line, hits)) = self.pending.take() {
             write_varint(&mut self.out.bytes, u64::from(line - self.last));
             write_varint(&mut self.out.bytes, hits);
             self.out.len += 1;
+            self.out.covered += u32::from(hits > 0);
             self.last = line;
         }
     }
@@ -360,7 +446,12 @@ impl Iterator for LineHitsIter<'_> {
     }
 }
 
+#[inline]
 fn write_varint(out: &mut Vec<u8>, mut v: u64) {
+    if v < 0x80 {
+        out.push(v as u8);
+        return;
+    }
     while v >= 0x80 {
         out.push((v as u8) | 0x80);
         v >>= 7;

@@ -1,10 +1,14 @@
 //! One integration-test binary; a module per area.
 
+// Tests print skip notices; the library is the code that must not print.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
 mod support;
 
 mod bad_input;
 mod cli;
 mod coverage_formats;
+mod fast_paths;
 mod finding_formats;
 mod junit_format;
 mod real_fixtures;

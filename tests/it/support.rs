@@ -13,7 +13,6 @@ pub fn repo() -> PathBuf {
 }
 
 /// `../shared` beside the repository, or `None` with a printed notice (the caller skips).
-#[allow(clippy::print_stdout)] // the skip notice is meant for the test log
 pub fn shared(sub: &str) -> Option<PathBuf> {
     let p = repo().join("..").join("shared").join(sub);
     if p.exists() {

@@ -1,0 +1,3 @@
+module example.com/shipgatefixture
+
+go 1.19
