@@ -509,15 +509,17 @@ pub(super) fn attrs<const N: usize>(
     Ok(out)
 }
 
-/// Seconds written as a decimal number (a decimal comma is read as a point).
+/// Seconds written as a decimal number. Localized runners write a decimal comma: of `,` and
+/// `.` the last one is the decimal separator (`0,125`, `1.234,5`, `1,234.5`).
 pub(super) fn seconds(v: &str, attr: &str, elem: &str, at: u64) -> Result<f64, ParseError> {
     let t = v.trim();
-    let parsed = if t.contains(',') && !t.contains('.') {
-        t.replacen(',', ".", 1).parse::<f64>()
-    } else {
-        t.parse::<f64>()
+    let normalized: String = match (t.rfind(','), t.rfind('.')) {
+        (Some(c), Some(d)) if c > d => t.replace('.', "").replacen(',', ".", 1),
+        (Some(_), Some(_)) => t.replace(',', ""),
+        (Some(_), None) if t.matches(',').count() == 1 => t.replacen(',', ".", 1),
+        _ => t.to_string(),
     };
-    match parsed {
+    match normalized.parse::<f64>() {
         Ok(s) if s.is_finite() && s >= 0.0 => Ok(s),
         _ => Err(ParseError::at_byte(
             at,
@@ -561,4 +563,23 @@ pub(super) fn stack_location(stack: &str, ctx: &Ctx) -> Option<(String, u32)> {
             let rel = ctx.paths.resolve(path, &[]);
             ctx.paths.exists(&rel).then_some((rel, line))
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::seconds;
+
+    #[test]
+    fn localized_seconds() {
+        let s = |v: &str| seconds(v, "time", "test", 0).ok();
+        assert_eq!(s("0.125"), Some(0.125));
+        assert_eq!(s("0,125"), Some(0.125));
+        assert_eq!(s("1.234,5"), Some(1234.5));
+        assert_eq!(s("1,234.5"), Some(1234.5));
+        assert_eq!(s(" 2 "), Some(2.0));
+        assert_eq!(s("1,2,3"), None);
+        assert_eq!(s("-1"), None);
+        assert_eq!(s("NaN"), None);
+        assert_eq!(s("soon"), None);
+    }
 }
