@@ -105,7 +105,8 @@ pub fn parse(input: &mut dyn BufRead, ctx: &Ctx) -> Result<TestRun, ParseError> 
                 let root = e.local_name().as_ref().to_string();
                 match root.as_str() {
                     "test-run" | "test-results" => {
-                        loose.name = attrs(&e, at, ["name"])?[0].take().unwrap_or_default();
+                        let [name] = attrs(&e, at, ["name"])?;
+                        loose.name = name.unwrap_or_default();
                     }
                     "test-suite" => {
                         if is_start {
@@ -125,7 +126,7 @@ pub fn parse(input: &mut dyn BufRead, ctx: &Ctx) -> Result<TestRun, ParseError> 
             }
             Event::Start(e) => {
                 if let Some(p) = pending.as_mut() {
-                    let rel = depth - p.depth;
+                    let rel = depth.saturating_sub(p.depth);
                     let name = match e.local_name().as_ref() {
                         "failure" if rel == 1 => {
                             p.has_failure = true;

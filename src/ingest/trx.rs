@@ -117,7 +117,7 @@ pub fn parse(input: &mut dyn BufRead, ctx: &Ctx) -> Result<TestRun, ParseError> 
                     continue;
                 }
                 if let Some(top) = stack.last_mut() {
-                    let rel = elem_depth - top.depth;
+                    let rel = elem_depth.saturating_sub(top.depth);
                     if rel == 1 && name == "InnerResults" && is_start {
                         top.inner_depth = Some(elem_depth);
                     }
@@ -404,7 +404,7 @@ pub(super) fn timespan(s: &str) -> Option<f64> {
     if minutes >= 60 || !(0.0..60.0).contains(&seconds) {
         return None;
     }
-    Some(((days * 24 + hours) * 3600 + minutes * 60) as f64 + seconds)
+    Some((days as f64 * 24.0 + hours as f64) * 3600.0 + (minutes * 60) as f64 + seconds)
 }
 
 /// An ISO 8601 date and time (`2021-04-20T21:20:35.7257934+02:00`, `Z` or no offset) as
@@ -419,7 +419,8 @@ fn instant(s: &str) -> Option<(i64, f64)> {
         d.next()?.parse().ok()?,
         d.next()?.parse().ok()?,
     );
-    if d.next().is_some() || !(1..=12).contains(&m) || !(1..=31).contains(&day) {
+    let valid = (0..=9999).contains(&y) && (1..=12).contains(&m) && (1..=31).contains(&day);
+    if d.next().is_some() || !valid {
         return None;
     }
     let (clock, offset) = if let Some(c) = time.strip_suffix('Z') {
@@ -428,10 +429,11 @@ fn instant(s: &str) -> Option<(i64, f64)> {
         let (c, o) = time.split_at(i);
         let sign = if o.starts_with('-') { -1 } else { 1 };
         let (oh, om) = o.get(1..)?.split_once(':')?;
-        (
-            c,
-            sign * (oh.parse::<i64>().ok()? * 3600 + om.parse::<i64>().ok()? * 60),
-        )
+        let (oh, om): (i64, i64) = (oh.parse().ok()?, om.parse().ok()?);
+        if !(0..=23).contains(&oh) || !(0..=59).contains(&om) {
+            return None;
+        }
+        (c, sign * (oh * 3600 + om * 60))
     } else {
         (time, 0)
     };
@@ -460,6 +462,8 @@ mod tests {
         assert_eq!(timespan("12.5"), None);
         assert_eq!(timespan("aa:bb:cc"), None);
         assert_eq!(timespan("00:00:-1"), None);
+        assert_eq!(timespan("99999999999999999999.00:00:00"), None);
+        assert!(timespan("18446744073709551615.23:00:00").is_some_and(f64::is_finite));
     }
 
     #[test]
@@ -478,6 +482,8 @@ mod tests {
             secs("2015-10-25T00:00:01-03:00")
         );
         assert_eq!(instant("yesterday"), None);
+        assert_eq!(instant("9223372036854775807-01-01T00:00:00Z"), None);
+        assert_eq!(instant("2020-01-01T00:00:00+99999999999999:00"), None);
     }
 
     #[test]
