@@ -298,7 +298,7 @@ fn compare_cases(
                 named(n)
                     && time_ok(c)
                     && allowed
-                        .get(&(leak(&pc.result), peer_word(c.status)))
+                        .get(&(result_key(&pc.result), peer_word(c.status)))
                         .is_some_and(|left| *left > 0)
             })
         });
@@ -313,7 +313,7 @@ fn compare_cases(
                         problems.push(format!("{want}: message {o:?}, peer {p:?}"));
                     }
                 }
-                let key = (leak(&pc.result), peer_word(c.status));
+                let key = (result_key(&pc.result), peer_word(c.status));
                 if pc.result != peer_word(c.status)
                     && let Some(left) = allowed.get_mut(&key)
                 {
@@ -336,7 +336,8 @@ fn compare_cases(
     problems
 }
 
-fn leak(s: &str) -> &'static str {
+/// The peer's result word as the `'static` key of [`Allowed`].
+fn result_key(s: &str) -> &'static str {
     match s {
         "success" => "success",
         "failure" => "failure",
@@ -449,7 +450,7 @@ fn enricomi_goldens_nunit_xunit_trx() {
                             s["runs_skip"].as_u64(),
                         ];
                         let a = |p: &str, o: &str| {
-                            *allowed.get(&(leak(p), leak_ours(o))).unwrap_or(&0) as u64
+                            *allowed.get(&(result_key(p), result_key(o))).unwrap_or(&0) as u64
                         };
                         let ours = [
                             cases(&run).count() as u64,
@@ -501,10 +502,6 @@ fn enricomi_goldens_nunit_xunit_trx() {
         passed,
         BTreeMap::from([("nunit", (27, 27)), ("trx", (12, 12)), ("xunit", (11, 11))])
     );
-}
-
-fn leak_ours(s: &str) -> &'static str {
-    leak(s)
 }
 
 // ------------------------------------------------ the tools' own totals in the reports
