@@ -183,6 +183,7 @@ fn finish_class(cov: &mut Coverage, mut c: Class, sources: &[String], ctx: &Ctx)
             branches: c.branches,
             functions: c.functions,
             declared: None,
+            statements: None,
         },
     );
 }

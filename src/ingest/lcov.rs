@@ -469,6 +469,7 @@ fn finish(f: FileAcc, cov: &mut Coverage, ctx: &Ctx) {
             branches,
             functions: f.functions,
             declared: (no_detail && f.has_declared).then_some(f.declared),
+            statements: None,
         },
     );
 }

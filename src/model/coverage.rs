@@ -30,6 +30,19 @@ pub struct FileCoverage {
     /// Totals the report states where it has no line-level data (summary-only formats).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub declared: Option<DeclaredTotals>,
+    /// Statement counts, from formats whose tool's own figure is statement-based (Go's
+    /// coverprofile, istanbul's "Statements"); `None` for the others.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub statements: Option<StatementCounts>,
+}
+
+/// Statements of one file as the producing tool counts them.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct StatementCounts {
+    /// Statements in all.
+    pub total: u64,
+    /// Statements executed at least once.
+    pub covered: u64,
 }
 
 /// Branches on one line.
@@ -101,9 +114,9 @@ pub struct CoverageTotals {
     pub functions_total: u64,
     /// Functions entered at least once.
     pub functions_covered: u64,
-    /// Statements, for formats that count them apart from lines (Go); 0 otherwise.
+    /// Statements, over the files whose format counts them (see [`FileCoverage::statements`]).
     pub statements_total: u64,
-    /// Statements executed.
+    /// Statements executed, over the same files.
     pub statements_covered: u64,
 }
 
@@ -127,14 +140,13 @@ impl CoverageTotals {
     pub fn branch_percent(&self) -> Option<f64> {
         percent(self.branches_covered, self.branches_total)
     }
-    /// Statement coverage in percent (formats that count statements, such as Go's), `None`
-    /// when the report counts none.
-    pub fn statement_percent(&self) -> Option<f64> {
-        percent(self.statements_covered, self.statements_total)
-    }
     /// Function coverage in percent, `None` when there are no functions.
     pub fn function_percent(&self) -> Option<f64> {
         percent(self.functions_covered, self.functions_total)
+    }
+    /// Statement coverage in percent, `None` when no file counts statements.
+    pub fn statement_percent(&self) -> Option<f64> {
+        percent(self.statements_covered, self.statements_total)
     }
 }
 
@@ -150,6 +162,10 @@ impl FileCoverage {
             files: 1,
             ..Default::default()
         };
+        if let Some(st) = self.statements {
+            t.statements_total = st.total;
+            t.statements_covered = st.covered.min(st.total);
+        }
         if let Some(d) = self.declared
             && self.lines.is_empty()
             && self.branches.is_empty()
@@ -212,6 +228,15 @@ impl FileCoverage {
                 branches_covered: a.branches_covered.max(b.branches_covered),
                 functions_total: a.functions_total.max(b.functions_total),
                 functions_covered: a.functions_covered.max(b.functions_covered),
+            }),
+            (a, b) => a.or(b),
+        };
+        // Without block identities two reports of one file cannot be unioned; the larger of
+        // each count is the figure the better-covered shard proves.
+        self.statements = match (self.statements, other.statements) {
+            (Some(a), Some(b)) => Some(StatementCounts {
+                total: a.total.max(b.total),
+                covered: a.covered.max(b.covered),
             }),
             (a, b) => a.or(b),
         };
@@ -283,6 +308,8 @@ impl Coverage {
             t.branches_covered += ft.branches_covered;
             t.functions_total += ft.functions_total;
             t.functions_covered += ft.functions_covered;
+            t.statements_total += ft.statements_total;
+            t.statements_covered += ft.statements_covered;
         }
         t
     }
