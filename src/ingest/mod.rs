@@ -119,11 +119,10 @@ impl Format {
         Format::Checkstyle,
         Format::Sarif,
         Format::CoveragePyJson,
-        // Before Istanbul: Jest and Vitest embed a `coverageMap` when run with coverage.
-        Format::JestJson,
-        Format::VitestJson,
         Format::IstanbulSummary,
         Format::IstanbulJson,
+        Format::JestJson,
+        Format::VitestJson,
         Format::PylintJson2,
         Format::EslintJson,
         Format::RuffJson,
