@@ -310,3 +310,28 @@ pub fn truncate(s: &str, max: usize) -> &str {
     }
     &s[..end]
 }
+
+/// Checks that text holds only characters XML 1.0 allows (no NUL or other C0 control
+/// character besides tab, newline and carriage return, no U+FFFE or U+FFFF); `at` is where
+/// the text starts.
+pub fn check_chars(s: &str, at: u64) -> Result<(), ParseError> {
+    let b = s.as_bytes();
+    // Bytes, not chars: this runs over every text node. U+FFFE and U+FFFF are EF BF BE/BF.
+    let bad = b
+        .iter()
+        .position(|&c| c < 0x20 && c != b'\t' && c != b'\n' && c != b'\r')
+        .or_else(|| {
+            memchr::memmem::find_iter(b, b"\xEF\xBF")
+                .find(|&i| matches!(b.get(i + 2), Some(0xBE | 0xBF)))
+        });
+    match bad.and_then(|i| Some((i, s.get(i..)?.chars().next()?))) {
+        None => Ok(()),
+        Some((i, c)) => Err(ParseError::at_byte(
+            at + i as u64,
+            format!(
+                "control character U+{:04X} in text; XML does not allow it (the report is damaged)",
+                c as u32
+            ),
+        )),
+    }
+}
