@@ -154,6 +154,14 @@ impl<'a> XmlReader<'a> {
         if let Some(message) = problem {
             return Err(ParseError::at_byte(self.event_start, message));
         }
+        // Characters XML forbids (NUL and other controls) make a damaged report, whatever the
+        // format: refuse them everywhere rather than in some parsers.
+        match &ev {
+            Event::Text(t) => check_chars(t, self.event_start)?,
+            Event::CData(t) => check_chars(t, self.event_start + 9)?,
+            Event::GeneralRef(r) => check_chars(&general_ref(r), self.event_start)?,
+            _ => {}
+        }
         Ok(ev)
     }
 

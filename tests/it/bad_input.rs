@@ -325,3 +325,18 @@ fn utf8_bom_is_skipped() {
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("lines 100.00% (1/1)"));
 }
+
+/// A control character XML forbids is refused in every XML format, with its position.
+#[test]
+fn nul_character_in_any_xml_format() {
+    let d = tempfile::tempdir().unwrap();
+    let junit = "<?xml version=\"1.0\"?>\n<testsuite name=\"s\">\n<testcase name=\"a\"><failure>bad\u{0}byte</failure></testcase>\n</testsuite>\n";
+    let e = fails(&write(d.path(), "nul.xml", junit.as_bytes()));
+    assert!(e.contains("U+0000"), "{e}");
+    assert_pos(&e, "nul.xml", 3, 32);
+    let cob =
+        format!("{COBERTURA_HEAD}</lines></class></classes></package></packages></coverage>\n")
+            .replace("<source>/src</source>", "<source>/s\u{1}rc</source>");
+    let e = fails(&write(d.path(), "ctl.xml", cob.as_bytes()));
+    assert!(e.contains("U+0001"), "{e}");
+}
