@@ -59,7 +59,9 @@ pub struct BranchLine {
 impl BranchLine {
     /// Groups individual branches, each `(line, taken)`, into per-line counts sorted by line.
     pub fn group(mut branches: Vec<(u32, bool)>) -> Vec<BranchLine> {
-        branches.sort_by_key(|b| b.0);
+        if !branches.is_sorted_by_key(|b| b.0) {
+            branches.sort_by_key(|b| b.0);
+        }
         let mut out: Vec<BranchLine> = Vec::new();
         for (line, taken) in branches {
             match out.last_mut() {
@@ -437,6 +439,54 @@ impl LineHits {
     }
 }
 
+/// Builds [`LineHits`] as lines arrive: encoded in place while they come in ascending order
+/// (as every writer emits them), collected and sorted only if one comes out of order.
+#[derive(Default)]
+pub struct LineHitsBuilder {
+    sorted: Builder,
+    unsorted: Option<Vec<(u32, u64)>>,
+}
+
+impl LineHitsBuilder {
+    /// Adds a line's hits; a line given twice adds up.
+    #[inline(always)]
+    pub fn push(&mut self, line: u32, hits: u64) {
+        if let Some(v) = &mut self.unsorted {
+            v.push((line, hits));
+            return;
+        }
+        if self.sorted.out.bytes.capacity() == 0 {
+            // Most files hold a few hundred lines: skip the first few doublings.
+            self.sorted.out.bytes.reserve(1024);
+        }
+        let last = self.sorted.pending.map_or(self.sorted.last, |p| p.0);
+        if line >= last {
+            self.sorted.push(line, hits);
+        } else {
+            let done = std::mem::take(&mut self.sorted).finish();
+            let mut v: Vec<(u32, u64)> = done.iter().collect();
+            v.push((line, hits));
+            self.unsorted = Some(v);
+        }
+    }
+
+    /// True when nothing was pushed.
+    pub fn is_empty(&self) -> bool {
+        self.unsorted.as_ref().map_or(
+            self.sorted.out.len == 0 && self.sorted.pending.is_none(),
+            Vec::is_empty,
+        )
+    }
+
+    /// The finished set.
+    pub fn finish(self) -> LineHits {
+        match self.unsorted {
+            Some(v) => LineHits::from_pairs(v),
+            None => self.sorted.finish(),
+        }
+    }
+}
+
 /// Appends lines in ascending order, folding a repeated line into one entry.
 #[derive(Default)]
 struct Builder {
@@ -446,7 +496,7 @@ struct Builder {
 }
 
 impl Builder {
-    #[inline]
+    #[inline(always)]
     fn push(&mut self, line: u32, hits: u64) {
         match &mut self.pending {
             Some((l, h)) if *l == line => *h = h.saturating_add(hits),
@@ -457,7 +507,7 @@ impl Builder {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn flush(&mut self) {
         if let Some((line, hits)) = self.pending.take() {
             write_varint(&mut self.out.bytes, u64::from(line - self.last));
@@ -520,4 +570,45 @@ fn read_varint(bytes: &[u8], pos: &mut usize) -> u64 {
         shift += 7;
     }
     v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builder_in_order_out_of_order_and_repeats() {
+        let mut b = LineHitsBuilder::default();
+        for (l, h) in [(1, 2), (3, 0), (3, 5), (7, 1)] {
+            b.push(l, h);
+        }
+        let sorted = b.finish();
+        assert_eq!(sorted.iter().collect::<Vec<_>>(), [(1, 2), (3, 5), (7, 1)]);
+        assert_eq!((sorted.len(), sorted.covered()), (3, 3));
+
+        let mut b = LineHitsBuilder::default();
+        for (l, h) in [(5, 1), (9, 0), (2, 4), (5, 1), (300, 70000)] {
+            b.push(l, h);
+        }
+        let out = b.finish();
+        assert_eq!(
+            out.iter().collect::<Vec<_>>(),
+            [(2, 4), (5, 2), (9, 0), (300, 70000)]
+        );
+        assert_eq!(
+            out,
+            LineHits::from_pairs(vec![(300, 70000), (9, 0), (5, 2), (2, 4)])
+        );
+        assert_eq!(out.get(9), Some(0));
+        assert_eq!(out.get(10), None);
+    }
+
+    #[test]
+    fn merge_adds_hits_and_unions_lines() {
+        let a = LineHits::from_pairs(vec![(1, 1), (4, 0)]);
+        let b = LineHits::from_pairs(vec![(4, 2), (6, 0)]);
+        let m = a.merged(&b);
+        assert_eq!(m.iter().collect::<Vec<_>>(), [(1, 1), (4, 2), (6, 0)]);
+        assert_eq!(m.covered(), 2);
+    }
 }
