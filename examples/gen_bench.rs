@@ -208,9 +208,9 @@ fn main() -> std::io::Result<()> {
                     // redirectTestOutputToFile write it: most of a real report's bytes.
                     write!(junit, "    <testcase {attrs}>\n      <system-out>")?;
                     for l in 0..16 {
-                        write!(
+                        writeln!(
                             junit,
-                            "2026-11-22 00:00:{l:02} INFO tests.test_module_{s}: step {l} of case {c}: request id={} status=200 elapsed_ms={}\n",
+                            "2026-11-22 00:00:{l:02} INFO tests.test_module_{s}: step {l} of case {c}: request id={} status=200 elapsed_ms={}",
                             rng.below(1_000_000),
                             rng.below(500)
                         )?;
