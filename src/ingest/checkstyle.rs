@@ -17,7 +17,7 @@
 //!   removed); other sources are kept as written.
 //! - Category `lint`, except the exceptions above.
 
-use super::xml::{XmlReader, attr, attr_num, general_ref, push_text};
+use super::xml::{XmlReader, attr, attr_num, push_text, text_piece};
 use super::{Ctx, Head, ParseError};
 use crate::model::{Category, Finding, Findings, Level, Location};
 use quick_xml::events::{BytesStart, Event};
@@ -63,19 +63,9 @@ pub fn parse(input: &mut dyn BufRead, ctx: &Ctx) -> Result<Findings, ParseError>
                 // An empty <file/> is a file without problems.
                 _ => {}
             },
-            Event::Text(t) => {
+            ev @ (Event::Text(_) | Event::CData(_) | Event::GeneralRef(_)) => {
                 if let Some(buf) = exception.as_mut() {
-                    push_text(buf, &t.xml_content(quick_xml::XmlVersion::Implicit1_0));
-                }
-            }
-            Event::CData(t) => {
-                if let Some(buf) = exception.as_mut() {
-                    push_text(buf, &t.xml_content(quick_xml::XmlVersion::Implicit1_0));
-                }
-            }
-            Event::GeneralRef(r) => {
-                if let Some(buf) = exception.as_mut() {
-                    push_text(buf, &general_ref(&r));
+                    push_text(buf, &text_piece(&ev));
                 }
             }
             Event::End(e) => match e.local_name().as_ref() {

@@ -27,7 +27,7 @@
 //! (a reference to one is an error), and control characters that XML forbids (NUL...) are an
 //! error, as any conforming XML parser reports them.
 
-use super::xml::{XmlReader, check_chars, general_ref, push_text};
+use super::xml::{XmlReader, check_chars, push_text, text_piece};
 use super::{Ctx, Head, ParseError};
 use crate::model::{TestCase, TestRun, TestStatus, TestSuite};
 use quick_xml::events::{BytesStart, Event};
@@ -189,20 +189,9 @@ pub fn parse(input: &mut dyn BufRead, ctx: &Ctx) -> Result<TestRun, ParseError> 
                     });
                 }
             }
-            Event::Text(t) => {
+            ev @ (Event::Text(_) | Event::CData(_) | Event::GeneralRef(_)) => {
                 if let Some(buf) = capture(&mut pending, &trail, depth) {
-                    push_text(buf, &t.xml_content(quick_xml::XmlVersion::Implicit1_0));
-                }
-            }
-            Event::CData(t) => {
-                if let Some(buf) = capture(&mut pending, &trail, depth) {
-                    push_text(buf, &t.xml_content(quick_xml::XmlVersion::Implicit1_0));
-                }
-            }
-            Event::GeneralRef(r) => {
-                let s = general_ref(&r);
-                if let Some(buf) = capture(&mut pending, &trail, depth) {
-                    push_text(buf, &s);
+                    push_text(buf, &text_piece(&ev));
                 }
             }
             Event::Eof => break,

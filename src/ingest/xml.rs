@@ -293,6 +293,17 @@ pub fn general_ref(r: &BytesRef<'_>) -> Cow<'static, str> {
     }
 }
 
+/// The text a Text, CDATA or entity-reference event stands for (empty for other events):
+/// the three pieces an element's text arrives in.
+pub fn text_piece<'e>(ev: &'e Event<'_>) -> Cow<'e, str> {
+    match ev {
+        Event::Text(t) => t.xml_content(quick_xml::XmlVersion::Implicit1_0),
+        Event::CData(t) => t.xml_content(quick_xml::XmlVersion::Implicit1_0),
+        Event::GeneralRef(r) => general_ref(r),
+        _ => Cow::Borrowed(""),
+    }
+}
+
 /// Appends `piece` to `out`, keeping at most [`MAX_TEXT_BYTES`].
 pub fn push_text(out: &mut String, piece: &str) {
     if out.len() >= MAX_TEXT_BYTES {

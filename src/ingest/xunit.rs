@@ -17,7 +17,7 @@
 //! decimal comma (xUnit 2.0 wrote the machine's locale) is read as a point.
 
 use super::nunit::{Trail, attrs, non_empty, seconds, stack_location};
-use super::xml::{XmlReader, general_ref, push_text};
+use super::xml::{XmlReader, push_text, text_piece};
 use super::{Ctx, Head, ParseError};
 use crate::model::{TestCase, TestRun, TestStatus, TestSuite};
 use quick_xml::events::{BytesStart, Event};
@@ -157,20 +157,9 @@ pub fn parse(input: &mut dyn BufRead, ctx: &Ctx) -> Result<TestRun, ParseError> 
                     _ => {}
                 }
             }
-            Event::Text(t) => {
+            ev @ (Event::Text(_) | Event::CData(_) | Event::GeneralRef(_)) => {
                 if let Some(buf) = capture(&mut pending, &trail, depth) {
-                    push_text(buf, &t.xml_content(quick_xml::XmlVersion::Implicit1_0));
-                }
-            }
-            Event::CData(t) => {
-                if let Some(buf) = capture(&mut pending, &trail, depth) {
-                    push_text(buf, &t.xml_content(quick_xml::XmlVersion::Implicit1_0));
-                }
-            }
-            Event::GeneralRef(r) => {
-                let s = general_ref(&r);
-                if let Some(buf) = capture(&mut pending, &trail, depth) {
-                    push_text(buf, &s);
+                    push_text(buf, &text_piece(&ev));
                 }
             }
             Event::Eof => break,
