@@ -1,5 +1,6 @@
 //! Writes the large inputs `scripts/bench.sh` measures: a Cobertura file of 5,000 source files
-//! (200+ MB), the same coverage as LCOV, and a JUnit file of 100,000 test cases. Deterministic
+//! (200+ MB), the same coverage as LCOV, and a JUnit file of 100,000 test cases with their
+//! captured output (about 200 MB). Deterministic
 //! (a fixed-seed generator), so every run measures the same bytes.
 //!
 //! Usage: cargo run --release --example gen_bench -- OUT_DIR
@@ -203,7 +204,18 @@ fn main() -> std::io::Result<()> {
                 }
                 _ => {
                     passed += 1;
-                    writeln!(junit, "    <testcase {attrs}/>")?;
+                    // Captured output, as pytest's junit_logging=all or Surefire's
+                    // redirectTestOutputToFile write it: most of a real report's bytes.
+                    write!(junit, "    <testcase {attrs}>\n      <system-out>")?;
+                    for l in 0..16 {
+                        writeln!(
+                            junit,
+                            "2026-11-22 00:00:{l:02} INFO tests.test_module_{s}: step {l} of case {c}: request id={} status=200 elapsed_ms={}",
+                            rng.below(1_000_000),
+                            rng.below(500)
+                        )?;
+                    }
+                    writeln!(junit, "</system-out>\n    </testcase>")?;
                 }
             }
         }

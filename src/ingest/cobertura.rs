@@ -86,12 +86,8 @@ pub fn parse(input: &mut dyn BufRead, ctx: &Ctx) -> Result<Coverage, ParseError>
                 }
                 _ => {}
             },
-            Event::Text(t) if in_source => push_text(
-                &mut source_text,
-                &t.xml_content(quick_xml::XmlVersion::Implicit1_0),
-            ),
-            Event::GeneralRef(r) if in_source => {
-                push_text(&mut source_text, &super::xml::general_ref(&r))
+            ev @ (Event::Text(_) | Event::CData(_) | Event::GeneralRef(_)) if in_source => {
+                push_text(&mut source_text, &super::xml::text_piece(&ev))
             }
             Event::End(e) => match e.name().as_ref() {
                 "source" => {
@@ -183,6 +179,7 @@ fn finish_class(cov: &mut Coverage, mut c: Class, sources: &[String], ctx: &Ctx)
             branches: c.branches,
             functions: c.functions,
             declared: None,
+            statements: None,
         },
     );
 }

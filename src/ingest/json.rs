@@ -110,3 +110,120 @@ pub fn clip(mut s: String) -> String {
     }
     s
 }
+
+/// Streams the entries of a JSON object (the document itself, or the object under its
+/// top-level key `under`) into `f(key, value)`, so only one entry's value is in memory at a
+/// time: what keeps a 200 MB `coverage-final.json` from being held whole. Other top-level keys
+/// are skipped. A message `f` returns becomes an error placed where that entry ends. Returns
+/// whether the object was there (always true without `under`).
+pub fn for_each_entry<T, F>(
+    input: &mut dyn BufRead,
+    what: &str,
+    under: Option<&str>,
+    f: F,
+) -> Result<bool, ParseError>
+where
+    T: DeserializeOwned,
+    F: FnMut(String, T) -> Result<(), String>,
+{
+    let capped = Capped {
+        inner: input,
+        left: MAX_JSON_BYTES,
+    };
+    let mut de =
+        serde_json::Deserializer::from_reader(io::BufReader::with_capacity(64 << 10, capped));
+    let mut entries = Entries {
+        f,
+        _t: std::marker::PhantomData,
+    };
+    let found = match under {
+        None => {
+            serde::de::DeserializeSeed::deserialize(&mut entries, &mut de)
+                .map_err(|e| ParseError::from_json(&e, what))?;
+            true
+        }
+        Some(key) => serde::de::DeserializeSeed::deserialize(
+            Under {
+                key,
+                entries: &mut entries,
+            },
+            &mut de,
+        )
+        .map_err(|e| ParseError::from_json(&e, what))?,
+    };
+    de.end().map_err(|e| ParseError::from_json(&e, what))?;
+    Ok(found)
+}
+
+struct Entries<T, F> {
+    f: F,
+    _t: std::marker::PhantomData<fn() -> T>,
+}
+
+impl<'de, T, F> serde::de::DeserializeSeed<'de> for &mut Entries<T, F>
+where
+    T: DeserializeOwned,
+    F: FnMut(String, T) -> Result<(), String>,
+{
+    type Value = ();
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de, T, F> serde::de::Visitor<'de> for &mut Entries<T, F>
+where
+    T: DeserializeOwned,
+    F: FnMut(String, T) -> Result<(), String>,
+{
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("an object keyed by file")
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while let Some(key) = map.next_key::<String>()? {
+            let value: T = map.next_value()?;
+            (self.f)(key, value).map_err(serde::de::Error::custom)?;
+        }
+        Ok(())
+    }
+}
+
+struct Under<'k, 'e, T, F> {
+    key: &'k str,
+    entries: &'e mut Entries<T, F>,
+}
+
+impl<'de, T, F> serde::de::DeserializeSeed<'de> for Under<'_, '_, T, F>
+where
+    T: DeserializeOwned,
+    F: FnMut(String, T) -> Result<(), String>,
+{
+    type Value = bool;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<bool, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de, T, F> serde::de::Visitor<'de> for Under<'_, '_, T, F>
+where
+    T: DeserializeOwned,
+    F: FnMut(String, T) -> Result<(), String>,
+{
+    type Value = bool;
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        write!(f, "an object with a \"{}\" member", self.key)
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<bool, A::Error> {
+        let mut found = false;
+        while let Some(key) = map.next_key::<String>()? {
+            if key == self.key {
+                map.next_value_seed(&mut *self.entries)?;
+                found = true;
+            } else {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(found)
+    }
+}

@@ -58,7 +58,7 @@
 //!   (concatenated reports), a `<testcase>` inside a `<testcase>`, and everything malformed or
 //!   truncated that the XML reader rejects.
 
-use super::xml::{XmlReader, attr, general_ref, push_text};
+use super::xml::{XmlReader, attr, push_text, text_piece};
 use super::{Ctx, Head, ParseError};
 use crate::model::{TestCase, TestRun, TestStatus, TestSuite};
 use quick_xml::events::{BytesStart, Event};
@@ -381,25 +381,11 @@ pub fn parse(input: &mut dyn BufRead, ctx: &Ctx) -> Result<TestRun, ParseError> 
                     p.finish_case(c);
                 }
             }
-            Event::Text(t) => {
+            ev @ (Event::Text(_) | Event::CData(_) | Event::GeneralRef(_)) => {
                 if let Some(c) = p.case.as_mut()
                     && c.collecting.is_some()
                 {
-                    c.push(&t.xml_content(quick_xml::XmlVersion::Implicit1_0));
-                }
-            }
-            Event::CData(t) => {
-                if let Some(c) = p.case.as_mut()
-                    && c.collecting.is_some()
-                {
-                    c.push(&t.xml_content(quick_xml::XmlVersion::Implicit1_0));
-                }
-            }
-            Event::GeneralRef(r) => {
-                if let Some(c) = p.case.as_mut()
-                    && c.collecting.is_some()
-                {
-                    c.push(&general_ref(&r));
+                    c.push(&text_piece(&ev));
                 }
             }
             Event::End(_) => {

@@ -9,7 +9,7 @@
 
 use super::cobertura::parse_u64;
 use super::{Ctx, Head, ParseError};
-use crate::model::{BranchLine, Coverage, DeclaredTotals, FileCoverage, Function, LineHits};
+use crate::model::{BranchLine, Coverage, DeclaredTotals, FileCoverage, Function, LineHitsBuilder};
 use std::collections::HashMap;
 use std::io::BufRead;
 
@@ -24,7 +24,7 @@ const MAX_LINE: usize = 1 << 20;
 #[derive(Default)]
 struct FileAcc {
     name: String,
-    lines: Vec<(u32, u64)>,
+    lines: LineHitsBuilder,
     branches: Vec<(u32, bool)>,
     functions: Vec<Function>,
     by_name: HashMap<String, usize>,
@@ -60,7 +60,7 @@ pub fn parse(input: &mut dyn BufRead, ctx: &Ctx) -> Result<Coverage, ParseError>
             {
                 // The common `DA:<line>,<hits>` line, parsed up to its newline in one pass.
                 lineno += 1;
-                f.lines.push((l, h));
+                f.lines.push(l, h);
                 start += next;
                 continue;
             }
@@ -163,7 +163,7 @@ fn record(
                     "expected DA:<line>,<hits> with a whole hit count",
                 )
             })?;
-            f.lines.push((l, h));
+            f.lines.push(l, h);
         }
         b"BRDA" => {
             let f = need_file(cur, lineno, line)?;
@@ -445,30 +445,16 @@ fn err(lineno: u64, col: u64, line: &[u8], expected: &str) -> ParseError {
 
 fn finish(f: FileAcc, cov: &mut Coverage, ctx: &Ctx) {
     let path = ctx.paths.resolve(&f.name, &[]);
-    let mut branches: Vec<BranchLine> = Vec::new();
-    let mut br = f.branches;
-    br.sort_by_key(|b| b.0);
-    for (line, taken) in br {
-        match branches.last_mut() {
-            Some(b) if b.line == line => {
-                b.total += 1;
-                b.covered += u32::from(taken);
-            }
-            _ => branches.push(BranchLine {
-                line,
-                covered: u32::from(taken),
-                total: 1,
-            }),
-        }
-    }
+    let branches = BranchLine::group(f.branches);
     let no_detail = f.lines.is_empty() && branches.is_empty() && f.functions.is_empty();
     cov.add_file(
         path,
         FileCoverage {
-            lines: LineHits::from_pairs(f.lines),
+            lines: f.lines.finish(),
             branches,
             functions: f.functions,
             declared: (no_detail && f.has_declared).then_some(f.declared),
+            statements: None,
         },
     );
 }

@@ -2,6 +2,7 @@
 //! `detect(&Head) -> bool` looks at the first bytes, `parse(reader, &Ctx)` streams the rest
 //! into the model. Adding a format is one new module and one row in [`FORMATS`].
 
+mod decode;
 pub mod error;
 pub mod json;
 pub mod paths;
@@ -32,7 +33,6 @@ pub use paths::PathResolver;
 
 use crate::model::{Coverage, CoverageTotals, FindingCounts, Findings, TestCounts, TestRun};
 use serde::Serialize;
-use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
@@ -464,8 +464,8 @@ pub fn read_path(
         path: shown.clone(),
         source,
     };
-    let mut file = File::open(path).map_err(io_err)?;
-    let meta = file.metadata().map_err(io_err)?;
+    let (meta_file, mut file) = decode::open(path).map_err(io_err)?;
+    let meta = meta_file.metadata().map_err(io_err)?;
     if meta.is_dir() {
         return Err(io_err(std::io::Error::new(
             std::io::ErrorKind::IsADirectory,
@@ -477,15 +477,24 @@ pub fn read_path(
         .take(HEAD_BYTES as u64)
         .read_to_end(&mut head)
         .map_err(io_err)?;
-    if head.iter().all(u8::is_ascii_whitespace) {
-        return Err(IngestError::Empty { path: shown });
-    }
-    if head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF") {
-        return Err(IngestError::Parse {
-            path: shown,
-            at: At::Byte(0),
-            message: "the file is UTF-16 encoded; expected UTF-8 (convert it with iconv -f UTF-16 -t UTF-8)".into(),
-        });
+    let blank = head
+        .strip_prefix(b"\xEF\xBB\xBF")
+        .unwrap_or(&head)
+        .iter()
+        .all(u8::is_ascii_whitespace);
+    if blank {
+        // An empty report is only meaningful when the caller says what it is (a clean mypy
+        // run writes nothing); otherwise there is nothing to detect.
+        match forced {
+            Some(f) if f.kind() == Kind::Findings && !f.is_whole_json() => {
+                return Ok(Ingested {
+                    path: shown,
+                    format: f,
+                    report: Report::Findings(Findings::default()),
+                });
+            }
+            _ => return Err(IngestError::Empty { path: shown }),
+        }
     }
     let bom = if head.starts_with(b"\xEF\xBB\xBF") {
         3
@@ -519,11 +528,9 @@ pub fn read_path(
             ),
         });
     }
-    let chained = std::io::Cursor::new(head).chain(file);
-    let mut reader = BufReader::with_capacity(256 << 10, chained);
-    if bom > 0 {
-        reader.consume(bom);
-    }
+    let mut head = std::io::Cursor::new(head);
+    head.set_position(bom);
+    let mut reader = BufReader::with_capacity(256 << 10, head.chain(file));
     let ctx = Ctx { paths };
     match format.parse(&mut reader, &ctx) {
         Ok(report) => Ok(Ingested {
@@ -533,7 +540,7 @@ pub fn read_path(
         }),
         Err(e) => {
             let at = match e.at {
-                At::Byte(b) => locate(path, b + bom as u64).unwrap_or(At::Byte(b)),
+                At::Byte(b) => locate(path, b + bom).unwrap_or(At::Byte(b)),
                 other => other,
             };
             Err(IngestError::Parse {
@@ -569,8 +576,9 @@ fn quote_start(b: &[u8]) -> String {
 
 /// Line and column (1-based, column in bytes) of a byte offset, found by reading the file again.
 fn locate(path: &Path, offset: u64) -> Option<At> {
-    let file = File::open(path).ok()?;
-    let mut r = BufReader::with_capacity(256 << 10, file.take(offset));
+    // Through the same decoding as the parse, so offsets in a UTF-16 file land right.
+    let (_, text) = decode::open(path).ok()?;
+    let mut r = BufReader::with_capacity(256 << 10, text.take(offset));
     let (mut line, mut last_nl) = (1u64, None::<u64>);
     let mut pos = 0u64;
     loop {

@@ -15,15 +15,97 @@ use std::path::{Path, PathBuf};
 pub trait FileExists {
     /// `rel` uses `/` separators and has no leading `./`.
     fn exists(&self, rel: &str) -> bool;
+    /// Repository files whose path ends with `/<suffix>` (or is `suffix`), for reports
+    /// written relative to a subdirectory. The default knows none.
+    fn ending_with(&self, _suffix: &str) -> Vec<String> {
+        Vec::new()
+    }
 }
 
 /// Checks against a directory on disk.
-pub struct OnDisk(pub PathBuf);
+pub struct OnDisk {
+    root: PathBuf,
+    /// File name → repository-relative paths, built on first need.
+    index: std::sync::OnceLock<std::collections::HashMap<String, Vec<String>>>,
+}
+
+impl OnDisk {
+    /// The repository at `root`.
+    pub fn new(root: PathBuf) -> Self {
+        OnDisk {
+            root,
+            index: std::sync::OnceLock::new(),
+        }
+    }
+}
+
+/// Directories never searched for sources: VCS data, dependencies, build outputs, caches.
+const SKIP_DIRS: &[&str] = &[
+    ".git",
+    "node_modules",
+    "target",
+    ".cache",
+    "__pycache__",
+    ".venv",
+    "venv",
+    ".tox",
+    ".gradle",
+];
+/// At most this many files are indexed, so a huge tree costs bounded time and memory.
+const MAX_INDEXED: usize = 200_000;
 
 impl FileExists for OnDisk {
     fn exists(&self, rel: &str) -> bool {
-        self.0.join(rel).is_file()
+        self.root.join(rel).is_file()
     }
+
+    fn ending_with(&self, suffix: &str) -> Vec<String> {
+        let index = self.index.get_or_init(|| index_files(&self.root));
+        let name = suffix.rsplit('/').next().unwrap_or(suffix);
+        index
+            .get(name)
+            .map(|paths| {
+                paths
+                    .iter()
+                    .filter(|p| *p == suffix || p.ends_with(&format!("/{suffix}")))
+                    .cloned()
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+fn index_files(root: &Path) -> std::collections::HashMap<String, Vec<String>> {
+    let mut index: std::collections::HashMap<String, Vec<String>> =
+        std::collections::HashMap::new();
+    let mut stack = vec![(root.to_path_buf(), String::new())];
+    let mut n = 0;
+    while let Some((dir, rel)) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let Ok(ft) = e.file_type() else { continue };
+            let name = e.file_name().to_string_lossy().into_owned();
+            let path = if rel.is_empty() {
+                name.clone()
+            } else {
+                format!("{rel}/{name}")
+            };
+            if ft.is_dir() {
+                if !SKIP_DIRS.contains(&name.as_str()) {
+                    stack.push((e.path(), path));
+                }
+            } else if ft.is_file() {
+                n += 1;
+                if n > MAX_INDEXED {
+                    return index;
+                }
+                index.entry(name).or_default().push(path);
+            }
+        }
+    }
+    index
 }
 
 /// Maps report paths to repository-relative ones.
@@ -31,13 +113,15 @@ pub struct PathResolver {
     root: String,
     fs: Box<dyn FileExists>,
     learned: RefCell<Vec<String>>,
+    /// Subdirectories that relative report paths turned out to be relative to.
+    learned_dirs: RefCell<Vec<String>>,
 }
 
 impl PathResolver {
     /// A resolver for the repository at `root` (absolute).
     pub fn new(root: &Path) -> Self {
         let abs = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
-        PathResolver::with_fs(&abs.to_string_lossy(), Box::new(OnDisk(abs.clone())))
+        PathResolver::with_fs(&abs.to_string_lossy(), Box::new(OnDisk::new(abs.clone())))
     }
 
     /// A resolver with an injected file-existence check (for tests).
@@ -50,6 +134,7 @@ impl PathResolver {
             root,
             fs,
             learned: RefCell::new(Vec::new()),
+            learned_dirs: RefCell::new(Vec::new()),
         }
     }
 
@@ -97,6 +182,25 @@ impl PathResolver {
         for c in &candidates {
             if let Some(rel) = self.strip_foreign_prefix(c) {
                 return rel;
+            }
+        }
+        // Relative to a subdirectory (a tool run in `backend/`): a directory learned before,
+        // else the one repository file that ends with the path.
+        if let Some(guess) = first_guess.as_deref().filter(|g| !g.is_empty()) {
+            for dir in self.learned_dirs.borrow().iter() {
+                let joined = format!("{dir}/{guess}");
+                if self.fs.exists(&joined) {
+                    return joined;
+                }
+            }
+            if let [only] = self.fs.ending_with(guess).as_slice() {
+                let dir = only[..only.len() - guess.len()]
+                    .trim_end_matches('/')
+                    .to_string();
+                if !dir.is_empty() {
+                    self.learned_dirs.borrow_mut().push(dir);
+                }
+                return only.clone();
             }
         }
         first_guess.unwrap_or_else(|| clean(&raw))
@@ -208,6 +312,13 @@ mod tests {
         fn exists(&self, rel: &str) -> bool {
             self.0.contains(&rel)
         }
+        fn ending_with(&self, suffix: &str) -> Vec<String> {
+            self.0
+                .iter()
+                .filter(|p| **p == suffix || p.ends_with(&format!("/{suffix}")))
+                .map(|p| p.to_string())
+                .collect()
+        }
     }
 
     fn r(files: Vec<&'static str>) -> PathResolver {
@@ -237,6 +348,20 @@ mod tests {
         assert_eq!(res.resolve("/code/samplediff/lib/x.cs", &[]), "lib/x.cs");
         // learned prefix applies even when the file does not exist
         assert_eq!(res.resolve("/code/samplediff/lib/z.cs", &[]), "lib/z.cs");
+    }
+
+    #[test]
+    fn relative_to_a_subdirectory_is_found_by_suffix_and_learned() {
+        let res = r(vec![
+            "backend/src/app.py",
+            "backend/src/db.py",
+            "frontend/src/app.ts",
+        ]);
+        assert_eq!(res.resolve("src/app.py", &[]), "backend/src/app.py");
+        assert_eq!(res.resolve("src/db.py", &[]), "backend/src/db.py");
+        // Ambiguous suffixes are not guessed.
+        let res = r(vec!["a/src/x.py", "b/src/x.py"]);
+        assert_eq!(res.resolve("src/x.py", &[]), "src/x.py");
     }
 
     #[test]

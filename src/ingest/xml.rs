@@ -154,6 +154,14 @@ impl<'a> XmlReader<'a> {
         if let Some(message) = problem {
             return Err(ParseError::at_byte(self.event_start, message));
         }
+        // Characters XML forbids (NUL and other controls) make a damaged report, whatever the
+        // format: refuse them everywhere rather than in some parsers.
+        match &ev {
+            Event::Text(t) => check_chars(t, self.event_start)?,
+            Event::CData(t) => check_chars(t, self.event_start + 9)?,
+            Event::GeneralRef(r) => check_chars(&general_ref(r), self.event_start)?,
+            _ => {}
+        }
         Ok(ev)
     }
 
@@ -285,6 +293,17 @@ pub fn general_ref(r: &BytesRef<'_>) -> Cow<'static, str> {
     }
 }
 
+/// The text a Text, CDATA or entity-reference event stands for (empty for other events):
+/// the three pieces an element's text arrives in.
+pub fn text_piece<'e>(ev: &'e Event<'_>) -> Cow<'e, str> {
+    match ev {
+        Event::Text(t) => t.xml_content(quick_xml::XmlVersion::Implicit1_0),
+        Event::CData(t) => t.xml_content(quick_xml::XmlVersion::Implicit1_0),
+        Event::GeneralRef(r) => general_ref(r),
+        _ => Cow::Borrowed(""),
+    }
+}
+
 /// Appends `piece` to `out`, keeping at most [`MAX_TEXT_BYTES`].
 pub fn push_text(out: &mut String, piece: &str) {
     if out.len() >= MAX_TEXT_BYTES {
@@ -309,4 +328,29 @@ pub fn truncate(s: &str, max: usize) -> &str {
         end -= 1;
     }
     &s[..end]
+}
+
+/// Checks that text holds only characters XML 1.0 allows (no NUL or other C0 control
+/// character besides tab, newline and carriage return, no U+FFFE or U+FFFF); `at` is where
+/// the text starts.
+pub fn check_chars(s: &str, at: u64) -> Result<(), ParseError> {
+    let b = s.as_bytes();
+    // Bytes, not chars: this runs over every text node. U+FFFE and U+FFFF are EF BF BE/BF.
+    let bad = b
+        .iter()
+        .position(|&c| c < 0x20 && c != b'\t' && c != b'\n' && c != b'\r')
+        .or_else(|| {
+            memchr::memmem::find_iter(b, b"\xEF\xBF")
+                .find(|&i| matches!(b.get(i + 2), Some(0xBE | 0xBF)))
+        });
+    match bad.and_then(|i| Some((i, s.get(i..)?.chars().next()?))) {
+        None => Ok(()),
+        Some((i, c)) => Err(ParseError::at_byte(
+            at + i as u64,
+            format!(
+                "control character U+{:04X} in text; XML does not allow it (the report is damaged)",
+                c as u32
+            ),
+        )),
+    }
 }

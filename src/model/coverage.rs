@@ -30,6 +30,19 @@ pub struct FileCoverage {
     /// Totals the report states where it has no line-level data (summary-only formats).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub declared: Option<DeclaredTotals>,
+    /// Statement counts, from formats whose tool's own figure is statement-based (Go's
+    /// coverprofile, istanbul's "Statements"); `None` for the others.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub statements: Option<StatementCounts>,
+}
+
+/// Statements of one file as the producing tool counts them.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct StatementCounts {
+    /// Statements in all.
+    pub total: u64,
+    /// Statements executed at least once.
+    pub covered: u64,
 }
 
 /// Branches on one line.
@@ -41,6 +54,30 @@ pub struct BranchLine {
     pub covered: u32,
     /// Branches in all.
     pub total: u32,
+}
+
+impl BranchLine {
+    /// Groups individual branches, each `(line, taken)`, into per-line counts sorted by line.
+    pub fn group(mut branches: Vec<(u32, bool)>) -> Vec<BranchLine> {
+        if !branches.is_sorted_by_key(|b| b.0) {
+            branches.sort_by_key(|b| b.0);
+        }
+        let mut out: Vec<BranchLine> = Vec::new();
+        for (line, taken) in branches {
+            match out.last_mut() {
+                Some(b) if b.line == line => {
+                    b.total += 1;
+                    b.covered += u32::from(taken);
+                }
+                _ => out.push(BranchLine {
+                    line,
+                    covered: u32::from(taken),
+                    total: 1,
+                }),
+            }
+        }
+        out
+    }
 }
 
 /// A function or method.
@@ -101,9 +138,9 @@ pub struct CoverageTotals {
     pub functions_total: u64,
     /// Functions entered at least once.
     pub functions_covered: u64,
-    /// Statements, for formats that count them apart from lines (Go); 0 otherwise.
+    /// Statements, over the files whose format counts them (see [`FileCoverage::statements`]).
     pub statements_total: u64,
-    /// Statements executed.
+    /// Statements executed, over the same files.
     pub statements_covered: u64,
 }
 
@@ -127,14 +164,13 @@ impl CoverageTotals {
     pub fn branch_percent(&self) -> Option<f64> {
         percent(self.branches_covered, self.branches_total)
     }
-    /// Statement coverage in percent (formats that count statements, such as Go's), `None`
-    /// when the report counts none.
-    pub fn statement_percent(&self) -> Option<f64> {
-        percent(self.statements_covered, self.statements_total)
-    }
     /// Function coverage in percent, `None` when there are no functions.
     pub fn function_percent(&self) -> Option<f64> {
         percent(self.functions_covered, self.functions_total)
+    }
+    /// Statement coverage in percent, `None` when no file counts statements.
+    pub fn statement_percent(&self) -> Option<f64> {
+        percent(self.statements_covered, self.statements_total)
     }
 }
 
@@ -150,6 +186,10 @@ impl FileCoverage {
             files: 1,
             ..Default::default()
         };
+        if let Some(st) = self.statements {
+            t.statements_total = st.total;
+            t.statements_covered = st.covered.min(st.total);
+        }
         if let Some(d) = self.declared
             && self.lines.is_empty()
             && self.branches.is_empty()
@@ -212,6 +252,15 @@ impl FileCoverage {
                 branches_covered: a.branches_covered.max(b.branches_covered),
                 functions_total: a.functions_total.max(b.functions_total),
                 functions_covered: a.functions_covered.max(b.functions_covered),
+            }),
+            (a, b) => a.or(b),
+        };
+        // Without block identities two reports of one file cannot be unioned; the larger of
+        // each count is the figure the better-covered shard proves.
+        self.statements = match (self.statements, other.statements) {
+            (Some(a), Some(b)) => Some(StatementCounts {
+                total: a.total.max(b.total),
+                covered: a.covered.max(b.covered),
             }),
             (a, b) => a.or(b),
         };
@@ -283,6 +332,8 @@ impl Coverage {
             t.branches_covered += ft.branches_covered;
             t.functions_total += ft.functions_total;
             t.functions_covered += ft.functions_covered;
+            t.statements_total += ft.statements_total;
+            t.statements_covered += ft.statements_covered;
         }
         t
     }
@@ -388,6 +439,54 @@ impl LineHits {
     }
 }
 
+/// Builds [`LineHits`] as lines arrive: encoded in place while they come in ascending order
+/// (as every writer emits them), collected and sorted only if one comes out of order.
+#[derive(Default)]
+pub struct LineHitsBuilder {
+    sorted: Builder,
+    unsorted: Option<Vec<(u32, u64)>>,
+}
+
+impl LineHitsBuilder {
+    /// Adds a line's hits; a line given twice adds up.
+    #[inline(always)]
+    pub fn push(&mut self, line: u32, hits: u64) {
+        if let Some(v) = &mut self.unsorted {
+            v.push((line, hits));
+            return;
+        }
+        if self.sorted.out.bytes.capacity() == 0 {
+            // Most files hold a few hundred lines: skip the first few doublings.
+            self.sorted.out.bytes.reserve(1024);
+        }
+        let last = self.sorted.pending.map_or(self.sorted.last, |p| p.0);
+        if line >= last {
+            self.sorted.push(line, hits);
+        } else {
+            let done = std::mem::take(&mut self.sorted).finish();
+            let mut v: Vec<(u32, u64)> = done.iter().collect();
+            v.push((line, hits));
+            self.unsorted = Some(v);
+        }
+    }
+
+    /// True when nothing was pushed.
+    pub fn is_empty(&self) -> bool {
+        self.unsorted.as_ref().map_or(
+            self.sorted.out.len == 0 && self.sorted.pending.is_none(),
+            Vec::is_empty,
+        )
+    }
+
+    /// The finished set.
+    pub fn finish(self) -> LineHits {
+        match self.unsorted {
+            Some(v) => LineHits::from_pairs(v),
+            None => self.sorted.finish(),
+        }
+    }
+}
+
 /// Appends lines in ascending order, folding a repeated line into one entry.
 #[derive(Default)]
 struct Builder {
@@ -397,7 +496,7 @@ struct Builder {
 }
 
 impl Builder {
-    #[inline]
+    #[inline(always)]
     fn push(&mut self, line: u32, hits: u64) {
         match &mut self.pending {
             Some((l, h)) if *l == line => *h = h.saturating_add(hits),
@@ -408,7 +507,7 @@ impl Builder {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn flush(&mut self) {
         if let Some((line, hits)) = self.pending.take() {
             write_varint(&mut self.out.bytes, u64::from(line - self.last));
@@ -471,4 +570,45 @@ fn read_varint(bytes: &[u8], pos: &mut usize) -> u64 {
         shift += 7;
     }
     v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builder_in_order_out_of_order_and_repeats() {
+        let mut b = LineHitsBuilder::default();
+        for (l, h) in [(1, 2), (3, 0), (3, 5), (7, 1)] {
+            b.push(l, h);
+        }
+        let sorted = b.finish();
+        assert_eq!(sorted.iter().collect::<Vec<_>>(), [(1, 2), (3, 5), (7, 1)]);
+        assert_eq!((sorted.len(), sorted.covered()), (3, 3));
+
+        let mut b = LineHitsBuilder::default();
+        for (l, h) in [(5, 1), (9, 0), (2, 4), (5, 1), (300, 70000)] {
+            b.push(l, h);
+        }
+        let out = b.finish();
+        assert_eq!(
+            out.iter().collect::<Vec<_>>(),
+            [(2, 4), (5, 2), (9, 0), (300, 70000)]
+        );
+        assert_eq!(
+            out,
+            LineHits::from_pairs(vec![(300, 70000), (9, 0), (5, 2), (2, 4)])
+        );
+        assert_eq!(out.get(9), Some(0));
+        assert_eq!(out.get(10), None);
+    }
+
+    #[test]
+    fn merge_adds_hits_and_unions_lines() {
+        let a = LineHits::from_pairs(vec![(1, 1), (4, 0)]);
+        let b = LineHits::from_pairs(vec![(4, 2), (6, 0)]);
+        let m = a.merged(&b);
+        assert_eq!(m.iter().collect::<Vec<_>>(), [(1, 1), (4, 2), (6, 0)]);
+        assert_eq!(m.covered(), 2);
+    }
 }

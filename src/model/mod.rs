@@ -6,6 +6,7 @@ pub mod tests;
 
 pub use coverage::{
     BranchLine, Coverage, CoverageTotals, DeclaredTotals, FileCoverage, Function, LineHits,
+    LineHitsBuilder, StatementCounts,
 };
 pub use findings::{Category, Finding, FindingCounts, Findings, Level, Location, Severity};
 pub use tests::{TestCase, TestCounts, TestRun, TestStatus, TestSuite};

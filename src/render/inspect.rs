@@ -37,6 +37,8 @@ pub struct CoverageJson {
     pub branch_percent: Option<f64>,
     /// Function coverage, percent.
     pub function_percent: Option<f64>,
+    /// Statement coverage (formats that count statements, such as Go's), percent.
+    pub statement_percent: Option<f64>,
 }
 
 impl From<CoverageTotals> for CoverageJson {
@@ -46,6 +48,7 @@ impl From<CoverageTotals> for CoverageJson {
             line_percent: t.line_percent().map(round2),
             branch_percent: t.branch_percent().map(round2),
             function_percent: t.function_percent().map(round2),
+            statement_percent: t.statement_percent().map(round2),
         }
     }
 }
@@ -97,6 +100,15 @@ fn coverage_line(t: &CoverageTotals) -> String {
             pct(t.function_percent()),
             t.functions_covered,
             t.functions_total
+        );
+    }
+    if t.statements_total > 0 {
+        let _ = write!(
+            s,
+            ", statements {} ({}/{})",
+            pct(t.statement_percent()),
+            t.statements_covered,
+            t.statements_total
         );
     }
     let _ = write!(

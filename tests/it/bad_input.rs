@@ -263,3 +263,80 @@ fn truncated_json() {
     assert!(e.contains("truncated"), "{e}");
     assert!(e.contains("cut.sarif:3:"), "{e}");
 }
+
+/// What Windows PowerShell's `>` writes: UTF-16LE with a BOM. Read as text, positions right.
+#[test]
+fn utf16_reports_are_read_and_errors_placed() {
+    let d = tempfile::tempdir().unwrap();
+    let text = "TN:\nSF:a.c\nDA:1,1\nDA:2,0\nend_of_record\n";
+    let mut bytes = vec![0xFF, 0xFE];
+    bytes.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+    let p = write(d.path(), "ps.info", &bytes);
+    let out = shipgate(&["inspect", "ps.info"], d.path());
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("lines 50.00% (1/2)"));
+    let bad = text.replace("DA:2,0", "DA:x,0");
+    let mut bytes = vec![0xFE, 0xFF];
+    bytes.extend(bad.encode_utf16().flat_map(u16::to_be_bytes));
+    let p2 = write(d.path(), "ps-bad.info", &bytes);
+    let e = fails(&p2);
+    assert_pos(&e, "ps-bad.info", 4, 4);
+    let _ = p;
+}
+
+/// A clean mypy run writes nothing: with the format named it is zero findings, not an error.
+#[test]
+fn empty_file_with_a_forced_line_format_is_empty() {
+    let d = tempfile::tempdir().unwrap();
+    write(d.path(), "mypy.json", b"");
+    let out = shipgate(
+        &["inspect", "--input-format", "mypy-json", "mypy.json"],
+        d.path(),
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("0 findings"));
+}
+
+/// A UTF-8 byte-order mark is skipped for every format, not only XML.
+#[test]
+fn utf8_bom_is_skipped() {
+    let d = tempfile::tempdir().unwrap();
+    write(
+        d.path(),
+        "bom.info",
+        b"\xEF\xBB\xBFTN:\nSF:a.c\nDA:1,1\nend_of_record\n",
+    );
+    let out = shipgate(&["inspect", "bom.info"], d.path());
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("lines 100.00% (1/1)"));
+}
+
+/// A control character XML forbids is refused in every XML format, with its position.
+#[test]
+fn nul_character_in_any_xml_format() {
+    let d = tempfile::tempdir().unwrap();
+    let junit = "<?xml version=\"1.0\"?>\n<testsuite name=\"s\">\n<testcase name=\"a\"><failure>bad\u{0}byte</failure></testcase>\n</testsuite>\n";
+    let e = fails(&write(d.path(), "nul.xml", junit.as_bytes()));
+    assert!(e.contains("U+0000"), "{e}");
+    assert_pos(&e, "nul.xml", 3, 32);
+    let cob =
+        format!("{COBERTURA_HEAD}</lines></class></classes></package></packages></coverage>\n")
+            .replace("<source>/src</source>", "<source>/s\u{1}rc</source>");
+    let e = fails(&write(d.path(), "ctl.xml", cob.as_bytes()));
+    assert!(e.contains("U+0001"), "{e}");
+}

@@ -132,3 +132,26 @@ fn help_version_and_usage_errors() {
     let out = shipgate(&["frobnicate"], &repo());
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// coverage.py ran in `scripts/fixture-projects/python` and wrote paths relative to it
+/// (`src/shopcalc/pricing.py`): from the repository root they are found by their suffix.
+#[test]
+fn paths_relative_to_a_subdirectory_are_found() {
+    let out = shipgate(
+        &[
+            "inspect",
+            "--json",
+            "tests/fixtures/real/coverage-py/coverage.xml",
+        ],
+        &repo(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(
+        v["missing_files"],
+        serde_json::json!([]),
+        "{}",
+        stdout(&out)
+    );
+    assert!(stderr(&out).is_empty(), "{}", stderr(&out));
+}
