@@ -179,6 +179,11 @@ pub fn gather(
             seen.push(path.clone());
             let ing = match ingest::read_path(&path, None, resolver) {
                 Ok(i) => i,
+                Err(IngestError::UnknownFormat { path, .. }) if discovered => {
+                    g.skipped
+                        .push(format!("{path}: not a report shipgate reads"));
+                    continue;
+                }
                 Err(e) if discovered => {
                     g.skipped.push(e.to_string());
                     continue;

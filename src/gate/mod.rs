@@ -582,8 +582,10 @@ pub fn evaluate(cfg: &Config, env: EnvironmentChoice, ev: &Evidence) -> Result<V
             }) {
                 r.kind = RuleKind::Component;
                 if let Some(p) = line_percent {
-                    r.message
-                        .push_str(&format!(" ({covered}/{total} lines in {files} files)"));
+                    r.message.push_str(&format!(
+                        " ({covered}/{total} lines in {files} file{})",
+                        if files == 1 { "" } else { "s" }
+                    ));
                     r.measured = Some(p);
                 }
                 rules.push(r);

@@ -135,13 +135,14 @@ pub fn render(v: &Verdict, color: bool) -> String {
         for c in &v.components {
             let _ = writeln!(
                 s,
-                "  {:<16} {} ({}/{} lines in {} files){}, {} findings",
+                "  {:<16} {} ({}/{} lines in {} file{}){}, {} findings",
                 c.name,
                 c.line_percent
                     .map_or_else(|| "no coverage".into(), |x| format!("{}%", num(x))),
                 c.lines_covered,
                 c.lines_total,
                 c.files,
+                if c.files == 1 { "" } else { "s" },
                 c.coverage_threshold
                     .map(|t| format!(", target {}%", num(t)))
                     .unwrap_or_default(),
