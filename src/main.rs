@@ -218,37 +218,15 @@ fn config_check(file: Option<PathBuf>, root: Option<PathBuf>) -> Result<ExitCode
     Ok(ExitCode::SUCCESS)
 }
 
-fn gate_cmd(args: GateArgs) -> Result<ExitCode> {
-    let root = repo_root(args.root.clone())?;
-    let cwd = std::env::current_dir().context("cannot read the current directory")?;
-    let gh = GithubContext::from_vars(|k| std::env::var(k).ok());
-
-    let given_config = args
-        .config
-        .clone()
-        .or_else(|| action_input("config").map(PathBuf::from));
-    let cfg_path = config_path(given_config, &root);
-    let (cfg, cfg_bytes, cfg_source) = load_config(cfg_path.as_deref())?;
-    eprintln!("config: {cfg_source}");
-
-    let env = match args
-        .environment
-        .clone()
-        .map(|e| (e, "--environment"))
-        .or_else(|| action_input("environment").map(|e| (e, "INPUT_ENVIRONMENT")))
-    {
-        Some((name, from)) => EnvironmentChoice {
-            name,
-            reason: format!("set by {from}"),
-        },
-        None => {
-            let branch = gh.default_branch();
-            runner::derive_environment(&gh, branch.as_deref())
-        }
-    };
-    eprintln!("environment: {} ({})", env.name, env.reason);
-
-    // Inputs: flags, INPUT_* variables and the config's inputs, in that order.
+/// The reports to read, per role, and the metrics files: flags, `INPUT_*` variables and the
+/// config's `inputs` (relative to the root) together; with none of them, the reports found at
+/// conventional locations (listed on stderr).
+fn gate_inputs(
+    args: &GateArgs,
+    cfg: &Config,
+    root: &Path,
+    cwd: &Path,
+) -> (Vec<Input>, Vec<String>) {
     let mut list: Vec<Input> = Vec::new();
     let from_config = |p: &String| {
         if Path::new(p).is_absolute() || root == cwd {
@@ -295,7 +273,7 @@ fn gate_cmd(args: GateArgs) -> Result<ExitCode> {
     metrics.extend(action_list("metrics"));
     metrics.extend(cfg.inputs.metrics.iter().map(from_config));
     if list.is_empty() {
-        list = inputs::discover(&root);
+        list = inputs::discover(root);
         if list.is_empty() {
             eprintln!(
                 "found no report at the conventional locations under {}",
@@ -305,12 +283,47 @@ fn gate_cmd(args: GateArgs) -> Result<ExitCode> {
             eprintln!("found {} report(s) at conventional locations:", list.len());
             for i in &list {
                 let shown = Path::new(&i.pattern)
-                    .strip_prefix(&root)
+                    .strip_prefix(root)
                     .map_or_else(|_| i.pattern.clone(), |p| p.display().to_string());
                 eprintln!("  {:<9} {shown}", i.role.name());
             }
         }
     }
+
+    (list, metrics)
+}
+
+fn gate_cmd(args: GateArgs) -> Result<ExitCode> {
+    let root = repo_root(args.root.clone())?;
+    let cwd = std::env::current_dir().context("cannot read the current directory")?;
+    let gh = GithubContext::from_vars(|k| std::env::var(k).ok());
+
+    let given_config = args
+        .config
+        .clone()
+        .or_else(|| action_input("config").map(PathBuf::from));
+    let cfg_path = config_path(given_config, &root);
+    let (cfg, cfg_bytes, cfg_source) = load_config(cfg_path.as_deref())?;
+    eprintln!("config: {cfg_source}");
+
+    let env = match args
+        .environment
+        .clone()
+        .map(|e| (e, "--environment"))
+        .or_else(|| action_input("environment").map(|e| (e, "INPUT_ENVIRONMENT")))
+    {
+        Some((name, from)) => EnvironmentChoice {
+            name,
+            reason: format!("set by {from}"),
+        },
+        None => {
+            let branch = gh.default_branch();
+            runner::derive_environment(&gh, branch.as_deref())
+        }
+    };
+    eprintln!("environment: {} ({})", env.name, env.reason);
+
+    let (list, metrics) = gate_inputs(&args, &cfg, &root, &cwd);
 
     let resolver = PathResolver::new(&root);
     let gathered = inputs::gather(&list, &metrics, &resolver, &root)?;

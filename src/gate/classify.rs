@@ -87,6 +87,37 @@ const PYLINT_DOC_RULES: &[&str] = &[
     "C0112",
 ];
 
+/// A level as reports and explanations write it.
+pub fn level_name(l: Level) -> &'static str {
+    match l {
+        Level::Error => "error",
+        Level::Warning => "warning",
+        Level::Note => "note",
+        Level::None => "none",
+    }
+}
+
+/// A severity as reports and explanations write it.
+pub fn severity_name(s: Severity) -> &'static str {
+    match s {
+        Severity::Critical => "critical",
+        Severity::High => "high",
+        Severity::Medium => "medium",
+        Severity::Low => "low",
+        Severity::Info => "info",
+    }
+}
+
+/// A category as reports write it.
+pub fn category_name(c: Category) -> &'static str {
+    match c {
+        Category::Lint => "lint",
+        Category::Type => "type",
+        Category::Security => "security",
+        Category::Build => "build",
+    }
+}
+
 fn tool_is(f: &Finding, names: &[&str]) -> bool {
     names.iter().any(|n| f.tool.eq_ignore_ascii_case(n))
 }

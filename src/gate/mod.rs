@@ -137,7 +137,8 @@ fn finding_detail(f: &Finding) -> Detail {
     }
 }
 
-fn first_line(s: &str) -> String {
+/// The first non-blank line of a message, trimmed, at most 200 characters.
+pub(crate) fn first_line(s: &str) -> String {
     let l = s
         .lines()
         .find(|l| !l.trim().is_empty())

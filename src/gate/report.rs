@@ -8,11 +8,12 @@
 //! keeps its fingerprint when code above it moves; identical problems in one file share a
 //! fingerprint and compare as counts.
 
+use super::classify;
 use super::config::Config;
 use super::digest::sha256_hex;
 use super::verdict::{EnvironmentChoice, FailingTest, Verdict};
 use crate::ingest::{Bundle, Kind};
-use crate::model::{Category, Finding, Level, Severity};
+use crate::model::Finding;
 use schemars::JsonSchema;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -189,34 +190,6 @@ pub struct FindingRow {
     pub tool_fingerprints: BTreeMap<String, String>,
 }
 
-fn level_str(l: Level) -> &'static str {
-    match l {
-        Level::Error => "error",
-        Level::Warning => "warning",
-        Level::Note => "note",
-        Level::None => "none",
-    }
-}
-
-fn severity_str(s: Severity) -> &'static str {
-    match s {
-        Severity::Critical => "critical",
-        Severity::High => "high",
-        Severity::Medium => "medium",
-        Severity::Low => "low",
-        Severity::Info => "info",
-    }
-}
-
-fn category_str(c: Category) -> &'static str {
-    match c {
-        Category::Lint => "lint",
-        Category::Type => "type",
-        Category::Security => "security",
-        Category::Build => "build",
-    }
-}
-
 /// The fingerprint of a finding (see the module documentation).
 pub fn fingerprint(f: &Finding) -> String {
     let first = f
@@ -319,9 +292,11 @@ pub fn build(verdict: &Verdict, bundle: &Bundle, ctx: &Context) -> Report {
                 suppressed += 1;
                 continue;
             }
-            *by_level.entry(level_str(f.level).to_string()).or_insert(0) += 1;
+            *by_level
+                .entry(classify::level_name(f.level).to_string())
+                .or_insert(0) += 1;
             *by_category
-                .entry(category_str(f.category).to_string())
+                .entry(classify::category_name(f.category).to_string())
                 .or_insert(0) += 1;
         }
         FindingsSection {
@@ -338,19 +313,13 @@ pub fn build(verdict: &Verdict, bundle: &Bundle, ctx: &Context) -> Report {
                         fingerprint: fingerprint(f),
                         tool: f.tool.clone(),
                         rule: f.rule.clone(),
-                        level: level_str(f.level).into(),
-                        severity: f.severity.map(|s| severity_str(s).into()),
-                        category: category_str(f.category).into(),
+                        level: classify::level_name(f.level).into(),
+                        severity: f.severity.map(|s| classify::severity_name(s).into()),
+                        category: classify::category_name(f.category).into(),
                         path: loc.map(|l| l.path.clone()),
                         line: loc.map(|l| l.line).filter(|l| *l > 0),
                         column: loc.and_then(|l| l.column),
-                        message: f
-                            .message
-                            .lines()
-                            .find(|l| !l.trim().is_empty())
-                            .unwrap_or("")
-                            .trim()
-                            .to_string(),
+                        message: super::first_line(&f.message),
                         suppressed: f.suppressed,
                         tool_fingerprints: f.fingerprints.iter().cloned().collect(),
                     }

@@ -78,25 +78,6 @@ fn plural(n: u64, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-fn level_word(l: Level) -> &'static str {
-    match l {
-        Level::Error => "error",
-        Level::Warning => "warning",
-        Level::Note => "note",
-        Level::None => "none",
-    }
-}
-
-fn severity_word(s: Severity) -> &'static str {
-    match s {
-        Severity::Critical => "critical",
-        Severity::High => "high",
-        Severity::Medium => "medium",
-        Severity::Low => "low",
-        Severity::Info => "info",
-    }
-}
-
 /// The project's size that findings are weighed against, in lines, and where it came from.
 pub fn size(ev: &Evidence) -> (u64, String) {
     let cov = ev.bundle.coverage.totals().lines_total;
@@ -149,8 +130,8 @@ pub fn code_quality(ev: &Evidence) -> SubScore {
                 "{} × {} points ÷ {} kLOC",
                 plural(
                     n,
-                    &format!("{}-level finding", level_word(level)),
-                    &format!("{}-level findings", level_word(level))
+                    &format!("{}-level finding", classify::level_name(level)),
+                    &format!("{}-level findings", classify::level_name(level))
                 ),
                 num(per),
                 num(kloc)
@@ -161,14 +142,24 @@ pub fn code_quality(ev: &Evidence) -> SubScore {
     SubScore::from_deductions(explanation)
 }
 
-/// The points a security finding costs: by severity, else by level.
-pub fn security_points(f: &crate::model::Finding) -> f64 {
-    let sev = f.severity.unwrap_or(match f.level {
-        Level::Error => Severity::High,
-        Level::Warning => Severity::Medium,
-        Level::Note => Severity::Low,
-        Level::None => Severity::Info,
-    });
+/// A security finding's severity, and whether it was taken from its level because the tool
+/// gave none (error as high, warning as medium, note as low).
+fn effective_severity(f: &crate::model::Finding) -> (Severity, bool) {
+    match f.severity {
+        Some(s) => (s, false),
+        None => (
+            match f.level {
+                Level::Error => Severity::High,
+                Level::Warning => Severity::Medium,
+                Level::Note => Severity::Low,
+                Level::None => Severity::Info,
+            },
+            true,
+        ),
+    }
+}
+
+fn severity_points(sev: Severity) -> f64 {
     SECURITY_POINTS
         .iter()
         .find(|(s, _)| *s == sev)
@@ -188,22 +179,12 @@ pub fn security(ev: &Evidence) -> SubScore {
     if ev.security_reports == 0 && findings.is_empty() {
         return SubScore::unmeasured("no security scanner report was given");
     }
-    let mut groups: BTreeMap<(std::cmp::Reverse<u8>, &str, bool), u64> = BTreeMap::new();
+    // Most severe first.
+    let mut groups: BTreeMap<(std::cmp::Reverse<Severity>, bool), u64> = BTreeMap::new();
     for f in &findings {
-        let (sev, by_level) = match f.severity {
-            Some(s) => (s, false),
-            None => (
-                match f.level {
-                    Level::Error => Severity::High,
-                    Level::Warning => Severity::Medium,
-                    Level::Note => Severity::Low,
-                    Level::None => Severity::Info,
-                },
-                true,
-            ),
-        };
+        let (sev, by_level) = effective_severity(f);
         *groups
-            .entry((std::cmp::Reverse(sev as u8), severity_word(sev), by_level))
+            .entry((std::cmp::Reverse(sev), by_level))
             .or_default() += 1;
     }
     let mut explanation = Vec::new();
@@ -213,11 +194,9 @@ pub fn security(ev: &Evidence) -> SubScore {
             points: 0.0,
         });
     }
-    for ((_, word, by_level), n) in groups {
-        let per = SECURITY_POINTS
-            .iter()
-            .find(|(s, _)| severity_word(*s) == word)
-            .map_or(0.0, |(_, p)| *p);
+    for ((std::cmp::Reverse(sev), by_level), n) in groups {
+        let per = severity_points(sev);
+        let word = classify::severity_name(sev);
         let what = if by_level {
             format!("{word} (no severity given; by level)")
         } else {
