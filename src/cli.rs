@@ -44,6 +44,10 @@ pub enum GateFormat {
 /// comma-separated), added to the flags and to the config's `inputs`. With no report given
 /// anywhere, conventional locations are searched.
 #[derive(Debug, Args)]
+#[command(
+    after_help = "Exit codes: 0 the gate passed; 1 the gate failed; 2 usage, configuration or unreadable input.\n\
+In GitHub Actions (GITHUB_ACTIONS=true) the verdict also goes to $GITHUB_STEP_SUMMARY, $GITHUB_OUTPUT and annotations."
+)]
 pub struct GateArgs {
     /// Quality-gate config (default: .quality-gates.config.json, then
     /// .github/quality-gates.json under the root, else built-in defaults). Env: INPUT_CONFIG.
