@@ -184,6 +184,9 @@ fn load_config(path: Option<&Path>) -> Result<(Config, Vec<u8>, String)> {
     match path {
         Some(p) => {
             let (cfg, bytes) = Config::load(p)?;
+            for w in &cfg.warnings {
+                tracing::warn!("{w}");
+            }
             Ok((cfg, bytes, p.display().to_string()))
         }
         None => Ok((Config::default(), Vec::new(), "defaults".into())),

@@ -22,12 +22,16 @@ use std::path::Path;
 
 /// The whole quality-gate file.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 #[schemars(title = "shipgate quality gates")]
 pub struct Config {
     /// The JSON Schema this file follows (editors use it; shipgate ignores it).
     #[serde(rename = "$schema", default, skip_serializing_if = "Option::is_none")]
     pub schema: Option<String>,
+    /// Keys the file has that shipgate does not know and ignores, each with its position
+    /// (`file:line:col: path: ...`), for the caller to show.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub warnings: Vec<String>,
     /// Version of the file's shape, as teams write it (`1.0.0`). Informative.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
@@ -56,7 +60,6 @@ pub struct Config {
 
 /// Thresholds of one environment, each 0-100. A threshold that is absent is not checked.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct Environment {
     /// Another environment whose thresholds this one takes where it sets none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -81,7 +84,6 @@ pub struct Environment {
 
 /// Weights of the five dimensions, in percent. Absent ones weigh 0.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct Weighting {
     /// Lint and build findings per 1,000 lines.
     #[serde(default)]
@@ -107,7 +109,6 @@ pub struct Weighting {
 
 /// Maximum counts. A rule that is absent is not checked.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct BlockingRules {
     /// Security findings of critical severity.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -125,7 +126,6 @@ pub struct BlockingRules {
 
 /// Report files per kind. Paths and glob patterns are relative to the repository root.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct Inputs {
     /// Coverage reports.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -162,7 +162,6 @@ impl Inputs {
 
 /// A part of a monorepo: the files under its patterns, held to its own coverage target.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct Component {
     /// Its name, as reports show it.
     pub name: String,
@@ -176,7 +175,6 @@ pub struct Component {
 
 /// A coverage floor for single files.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct FileFloor {
     /// Glob patterns of the files it applies to (`src/payments/**`).
     pub paths: Vec<String>,
@@ -187,7 +185,6 @@ pub struct FileFloor {
 
 /// Performance budgets.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct Performance {
     /// Budgets by metric name (`bundle_size_kb`, `build_time_s`...); the name is looked up in
     /// the metrics files (nested objects are addressed with dots: `bundle.main.size`).
@@ -197,7 +194,6 @@ pub struct Performance {
 
 /// One budget: a maximum, a minimum, or both.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct Budget {
     /// The measured value must not exceed this.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -253,6 +249,7 @@ impl Default for Config {
     fn default() -> Self {
         Config {
             schema: None,
+            warnings: Vec::new(),
             version: None,
             environments: default_environments(),
             weighting: default_weighting(),
@@ -308,6 +305,138 @@ pub struct Thresholds {
     pub performance: Option<f64>,
 }
 
+/// Teams keep other keys in the file (notes, settings of other tools), and the file must be
+/// read unchanged: an unknown key is a warning. One that is a near miss of a key shipgate
+/// knows (`performance_treshold`) is an error instead, so a misspelt threshold cannot silently
+/// stop being checked. The known keys come from the generated JSON Schema, so there is no
+/// second list to keep in step.
+fn unknown_keys(text: &str, name: &str) -> Result<Vec<String>, ConfigError> {
+    // Syntax errors are reported by the typed parse that follows, with their position.
+    let Ok(value) = serde_json::from_str::<serde_json::Value>(text) else {
+        return Ok(Vec::new());
+    };
+    let schema = Config::schema();
+    let mut found = Vec::new();
+    walk_schema(&value, &schema, &schema, "", &mut found);
+    let mut warnings = Vec::new();
+    for (parent, key, known) in found {
+        let path = if parent.is_empty() {
+            key.clone()
+        } else {
+            format!("{parent}.{key}")
+        };
+        let at = jsonpos::position_of(text, &path);
+        if let Some(near) = known.iter().find(|k| near_miss(&key, k)) {
+            return Err(ConfigError {
+                file: name.to_string(),
+                at,
+                key: path,
+                message: format!("unknown key `{key}`; did you mean `{near}`?"),
+            });
+        }
+        let place = at.map_or(String::new(), |(l, c)| format!(":{l}:{c}"));
+        warnings.push(format!(
+            "{name}{place}: {path}: unknown key, ignored (shipgate reads: {})",
+            known.join(", ")
+        ));
+    }
+    Ok(warnings)
+}
+
+/// Collects `(parent path, key, known keys)` for keys the schema does not list.
+fn walk_schema(
+    v: &serde_json::Value,
+    node: &serde_json::Value,
+    root: &serde_json::Value,
+    path: &str,
+    out: &mut Vec<(String, String, Vec<String>)>,
+) {
+    let resolve = |n: &'_ serde_json::Value| -> serde_json::Value {
+        let mut n = n.clone();
+        for _ in 0..8 {
+            let Some(r) = n.get("$ref").and_then(|r| r.as_str()) else {
+                break;
+            };
+            let target = r.strip_prefix("#/").map(|p| {
+                p.split('/')
+                    .fold(Some(root), |acc, seg| acc.and_then(|a| a.get(seg)))
+            });
+            match target.flatten() {
+                Some(t) => n = t.clone(),
+                None => break,
+            }
+        }
+        n
+    };
+    let node = resolve(node);
+    if let Some(branches) = node
+        .get("anyOf")
+        .or_else(|| node.get("oneOf"))
+        .and_then(|b| b.as_array())
+    {
+        if let Some(b) = branches
+            .iter()
+            .map(&resolve)
+            .find(|b| b.get("type").and_then(|t| t.as_str()) != Some("null"))
+        {
+            walk_schema(v, &b, root, path, out);
+        }
+        return;
+    }
+    let join = |k: &str| {
+        if path.is_empty() {
+            k.to_string()
+        } else {
+            format!("{path}.{k}")
+        }
+    };
+    match v {
+        serde_json::Value::Object(map) => {
+            let props = node.get("properties").and_then(|p| p.as_object());
+            let additional = node.get("additionalProperties").filter(|a| a.is_object());
+            for (k, child) in map {
+                if let Some(p) = props.and_then(|p| p.get(k)) {
+                    walk_schema(child, p, root, &join(k), out);
+                } else if let Some(a) = additional {
+                    walk_schema(child, a, root, &join(k), out);
+                } else if let Some(p) = props {
+                    out.push((path.to_string(), k.clone(), p.keys().cloned().collect()));
+                }
+            }
+        }
+        serde_json::Value::Array(items) => {
+            if let Some(it) = node.get("items") {
+                for (i, x) in items.iter().enumerate() {
+                    walk_schema(x, it, root, &format!("{path}[{i}]"), out);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Same letters but for case, or at most two edits apart (for keys of five letters or more).
+fn near_miss(key: &str, known: &str) -> bool {
+    if key.eq_ignore_ascii_case(known) {
+        return true;
+    }
+    let (a, b): (Vec<char>, Vec<char>) = (key.chars().collect(), known.chars().collect());
+    if a.len().min(b.len()) < 5 || a.len().abs_diff(b.len()) > 2 {
+        return false;
+    }
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()] <= 2
+}
+
 impl Config {
     /// Reads and checks a config file.
     pub fn load(path: &Path) -> Result<(Config, Vec<u8>), ConfigError> {
@@ -342,7 +471,8 @@ impl Config {
             key,
             message,
         })?;
-        let cfg: Config = serde_json::from_str(text).map_err(|e| {
+        let warnings = unknown_keys(text, name)?;
+        let mut cfg: Config = serde_json::from_str(text).map_err(|e| {
             let (line, column) = (e.line(), e.column());
             let key = if e.classify() == serde_json::error::Category::Data {
                 jsonpos::path_at(text, line, column)
@@ -362,6 +492,7 @@ impl Config {
             key,
             message,
         })?;
+        cfg.warnings = warnings;
         Ok(cfg)
     }
 

@@ -260,3 +260,40 @@ fn the_readme_config_is_valid() {
         stdout(&out)
     );
 }
+
+/// A team's file with keys of its own is read unchanged: each unknown key is a warning with
+/// its position, and the gate's thresholds still apply.
+#[test]
+fn unknown_keys_are_warnings_but_near_misses_are_errors() {
+    let text = TEAM_FILE
+        .replacen(
+            '{',
+            "{\n  \"description\": \"kept by the platform team\",",
+            1,
+        )
+        .replace(
+            r#""production":  {"#,
+            r#""production":  {"owner": "release-managers", "#,
+        );
+    assert_ne!(text, TEAM_FILE);
+    let out = check(&text);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains(":2:3: description: unknown key, ignored"),
+        "{err}"
+    );
+    assert!(
+        err.contains("environments.production.owner: unknown key, ignored"),
+        "{err}"
+    );
+    let near = TEAM_FILE.replace(r#""critical_bugs": 0"#, r#""Critical_Bugs": 0"#);
+    assert_ne!(near, TEAM_FILE);
+    let out = check(&near);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("did you mean `critical_bugs`?"),
+        "{}",
+        stderr(&out)
+    );
+}
