@@ -357,11 +357,10 @@ fn walk_schema(
             let Some(r) = n.get("$ref").and_then(|r| r.as_str()) else {
                 break;
             };
-            let target = r.strip_prefix("#/").map(|p| {
-                p.split('/')
-                    .fold(Some(root), |acc, seg| acc.and_then(|a| a.get(seg)))
-            });
-            match target.flatten() {
+            let target = r
+                .strip_prefix("#/")
+                .and_then(|p| p.split('/').try_fold(root, |acc, seg| acc.get(seg)));
+            match target {
                 Some(t) => n = t.clone(),
                 None => break,
             }
