@@ -191,6 +191,8 @@ fn finding(d: Diagnostic, manifest: Option<&str>, roots: &mut Roots, ctx: &Ctx) 
         suppressed: false,
         help_uri,
         fingerprints: Vec::new(),
+        rule_info: None,
+        package: None,
     }
 }
 

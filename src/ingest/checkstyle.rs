@@ -135,6 +135,8 @@ fn error(e: &BytesStart<'_>, at: u64, file: Option<&str>) -> Result<Finding, Par
         suppressed: false,
         help_uri: None,
         fingerprints: Vec::new(),
+        rule_info: None,
+        package: None,
     })
 }
 
@@ -183,6 +185,8 @@ fn exception_finding(text: String, file: Option<&str>) -> Finding {
         suppressed: false,
         help_uri: None,
         fingerprints: Vec::new(),
+        rule_info: None,
+        package: None,
     }
 }
 

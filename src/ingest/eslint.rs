@@ -217,5 +217,7 @@ fn finding(
         suppressed,
         help_uri,
         fingerprints: Vec::new(),
+        rule_info: None,
+        package: None,
     }
 }

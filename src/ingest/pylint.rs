@@ -148,6 +148,8 @@ pub fn parse(input: &mut dyn BufRead, ctx: &Ctx) -> Result<Findings, ParseError>
             suppressed: false,
             help_uri: None,
             fingerprints: Vec::new(),
+            rule_info: None,
+            package: None,
         });
     }
     Ok(out)

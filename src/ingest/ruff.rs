@@ -105,6 +105,8 @@ pub fn parse(input: &mut dyn BufRead, ctx: &Ctx) -> Result<Findings, ParseError>
             suppressed: false,
             help_uri: d.url.filter(|u| !u.trim().is_empty()),
             fingerprints: Vec::new(),
+            rule_info: None,
+            package: None,
         });
     }
     Ok(out)

@@ -467,6 +467,8 @@ fn read_run(mut run: Run, r: usize, ctx: &Ctx, out: &mut Findings) -> Result<(),
                     suppressed: false,
                     help_uri: None,
                     fingerprints: Vec::new(),
+                    rule_info: None,
+                    package: None,
                 });
             }
         }
@@ -568,6 +570,8 @@ fn read_result(
         suppressed,
         help_uri: rule.and_then(|h| h.rule.help_uri.clone()),
         fingerprints,
+        rule_info: None,
+        package: None,
     }))
 }
 

@@ -37,6 +37,63 @@ pub struct Finding {
     /// Fingerprint inputs the tool provides (SARIF `partialFingerprints` and the like).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub fingerprints: Vec<(String, String)>,
+    /// What the tool says about the rule: names, descriptions, remediation, tags, CWE, CVSS.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule_info: Option<Box<RuleInfo>>,
+    /// The package a dependency or image finding is about.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub package: Option<Box<PackageRef>>,
+}
+
+/// Rule metadata a scanner gives with a finding (advisories, rule catalogs).
+#[derive(Debug, Default, Clone, PartialEq, Serialize)]
+pub struct RuleInfo {
+    /// Short human name (`Use of weak hash`, an advisory title).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// One-line description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub short_description: Option<String>,
+    /// Full description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub full_description: Option<String>,
+    /// Remediation, Markdown (fixed version, advisory link, how to fix).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+    /// Tags (`security`, `vulnerability`, ecosystem...), CWE ids not included.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+    /// CWE ids (`CWE-79`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub cwe: Vec<String>,
+    /// CVSS base score, 0-10, where the scanner gives one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cvss: Option<f64>,
+    /// Advisory or rule documentation links beyond `help_uri`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub references: Vec<String>,
+}
+
+/// A package a finding is about, and where it came from.
+#[derive(Debug, Default, Clone, PartialEq, Serialize)]
+pub struct PackageRef {
+    /// Package name.
+    pub name: String,
+    /// Installed version.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    /// Versions that fix it, as the scanner writes them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fixed_version: Option<String>,
+    /// Ecosystem or package type (`npm`, `pypi`, `cargo`, `apk`, `deb`...).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ecosystem: Option<String>,
+    /// The manifest or lockfile the scanner found it in, as written (repository paths resolved).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub manifest: Option<String>,
+    /// The scanned artifact when it is not a file of the repository (a container image name).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub artifact: Option<String>,
 }
 
 /// A place in a file.

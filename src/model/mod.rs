@@ -8,5 +8,7 @@ pub use coverage::{
     BranchLine, Coverage, CoverageTotals, DeclaredTotals, FileCoverage, Function, LineHits,
     LineHitsBuilder, StatementCounts,
 };
-pub use findings::{Category, Finding, FindingCounts, Findings, Level, Location, Severity};
+pub use findings::{
+    Category, Finding, FindingCounts, Findings, Level, Location, PackageRef, RuleInfo, Severity,
+};
 pub use tests::{TestCase, TestCounts, TestRun, TestStatus, TestSuite};
