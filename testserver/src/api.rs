@@ -45,7 +45,8 @@ pub fn dispatch(st: &mut State, call: &Call) -> Reply {
         "repos/get-combined-status-for-ref" => combined_status(st, call),
         "repos/list-commit-statuses-for-ref" => list_statuses(st, call),
         "repos/create-commit-status" => create_status(st, call),
-        "repos/compare-commits-with-basehead" => compare(st, call),
+        // The full description also has the older `compare/{base}...{head}` template.
+        "repos/compare-commits-with-basehead" | "repos/compare-commits" => compare(st, call),
         "repos/list-deployments" => deployments_list(st, call),
         "repos/create-deployment" => deployment_create(st, call),
         "repos/get-deployment" => deployment_get(st, call),
@@ -984,7 +985,14 @@ fn network_root(st: &State, mut id: u64) -> u64 {
 
 fn compare(st: &mut State, call: &Call) -> Res {
     let idx = repo_for(st, call, |p| p.contents, Access::Read)?;
-    let basehead = call.param("basehead");
+    let joined;
+    let basehead = match call.path.get("basehead") {
+        Some(b) => b.as_str(),
+        None => {
+            joined = format!("{}...{}", call.param("base"), call.param("head"));
+            joined.as_str()
+        }
+    };
     let (base, head) = basehead
         .split_once("...")
         .or_else(|| basehead.split_once(".."))

@@ -288,6 +288,7 @@ fn process(
     let mut record = RequestRecord {
         method: method.clone(),
         path: raw_path.to_string(),
+        route: String::new(),
         query: raw_query.map(str::to_string),
         operation: None,
         status: 0,
@@ -322,6 +323,7 @@ fn process(
         }
     }
 
+    record.route.clone_from(&path);
     let mut delay = Duration::ZERO;
     let docs_default = "https://docs.github.com/rest";
     let found = spec.find(&method, &path);

@@ -449,6 +449,9 @@ pub struct RequestRecord {
     pub method: String,
     /// Path as received, `/api/v3` included.
     pub path: String,
+    /// The path the operation was matched on: without `/api/v3`, and with
+    /// `/repositories/{id}` written as `/repos/{owner}/{repo}`.
+    pub route: String,
     /// The raw query string.
     pub query: Option<String>,
     /// The matched operation's id (`checks/create`).
@@ -691,14 +694,14 @@ impl Server {
         self.lock().log.clone()
     }
 
-    /// The requests whose method is `method` and whose path (without `/api/v3`) matches
+    /// The requests whose method is `method` and whose [`RequestRecord::route`] matches
     /// `pattern` (`*` for any characters).
     pub fn requests_matching(&self, method: &str, pattern: &str) -> Vec<RequestRecord> {
         self.lock()
             .log
             .iter()
             .filter(|r| r.method.eq_ignore_ascii_case(method))
-            .filter(|r| http::glob(pattern, http::strip_ghes(&r.path)))
+            .filter(|r| http::glob(pattern, &r.route))
             .cloned()
             .collect()
     }
