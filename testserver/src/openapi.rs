@@ -171,7 +171,6 @@ impl Spec {
                 .and_then(Value::as_array)
                 .cloned()
                 .unwrap_or_default();
-            let (re, names, literal_len) = template_regex(template);
             for (method, op) in item {
                 if !matches!(
                     method.as_str(),
@@ -191,6 +190,13 @@ impl Spec {
                     params.retain(|q| q.get("name") != p.get("name") || q.get("in") != p.get("in"));
                     params.push(p);
                 }
+                // Values of parameters marked `x-multi-segment` may hold slashes (`feature/x`).
+                let multi: Vec<&str> = params
+                    .iter()
+                    .filter(|p| p.get("x-multi-segment").and_then(Value::as_bool) == Some(true))
+                    .filter_map(|p| p.get("name").and_then(Value::as_str))
+                    .collect();
+                let (re, names, literal_len) = template_regex(template, &multi);
                 let body = op.get("requestBody").map(|b| {
                     let b = resolve_in(&doc, b);
                     let required = b.get("required").and_then(Value::as_bool).unwrap_or(false);
@@ -213,8 +219,8 @@ impl Spec {
                         .and_then(Value::as_str)
                         .unwrap_or("https://docs.github.com/rest")
                         .to_string(),
-                    re: re.clone(),
-                    names: names.clone(),
+                    re,
+                    names,
                     literal_len,
                     params,
                     body,
@@ -699,7 +705,7 @@ fn resolve_in<'a>(doc: &'a Value, v: &'a Value) -> &'a Value {
     cur
 }
 
-fn template_regex(template: &str) -> (Regex, Vec<String>, usize) {
+fn template_regex(template: &str, multi: &[&str]) -> (Regex, Vec<String>, usize) {
     let mut re = String::from("^");
     let mut names = Vec::new();
     let mut literal_len = 0;
@@ -712,8 +718,7 @@ fn template_regex(template: &str) -> (Regex, Vec<String>, usize) {
             break;
         };
         let name = &rest[open + 1..open + close];
-        // Refs, tags and `base...head` may hold slashes (`feature/x`); other values never do.
-        if matches!(name, "ref" | "basehead" | "tag") {
+        if multi.contains(&name) {
             re.push_str("(.+)");
         } else {
             re.push_str("([^/]+)");
@@ -855,7 +860,8 @@ mod tests {
     fn spec() -> Spec {
         let doc = json!({
             "paths": {
-                "/repos/{owner}/{repo}/commits/{ref}/status": {"get": {"operationId": "a"}},
+                "/repos/{owner}/{repo}/commits/{ref}/status": {"get": {"operationId": "a",
+                    "parameters": [{"name": "ref", "in": "path", "x-multi-segment": true}]}},
                 "/repos/{owner}/{repo}/issues/comments": {"get": {"operationId": "b"}},
                 "/repos/{owner}/{repo}/issues/{issue_number}/comments": {"get": {"operationId": "c"}}
             },

@@ -610,6 +610,21 @@ fn commit_statuses_and_the_combined_status() {
     assert_eq!(list.body.as_array().map(Vec::len), Some(4));
     assert_eq!(list.body[0]["state"], "failure", "newest first");
     assert_eq!(g.s.statuses(REPO).len(), 4);
+    // A ref with a slash (the description marks `ref` as multi-segment).
+    let slashed = g.s.commit(REPO, "feature/x", "Slash", vec![]);
+    g.post(
+        &format!("/repos/octo/app/statuses/{slashed}"),
+        json!({"state": "success", "context": "ci"}),
+    );
+    assert_eq!(
+        g.get("/repos/octo/app/commits/feature/x/status").body["state"],
+        "success"
+    );
+    assert_eq!(
+        g.get("/repos/octo/app/commits/heads/feature/x/statuses")
+            .body[0]["context"],
+        "ci"
+    );
     // A status needs a commit sha, not a branch name.
     assert_eq!(
         g.post(
