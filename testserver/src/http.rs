@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::Router;
-use axum::body::{Body, Bytes};
+use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{HeaderName, HeaderValue, StatusCode};
 use axum::response::Response;
@@ -208,9 +208,30 @@ pub fn strip_ghes(path: &str) -> &str {
 async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response {
     let started = Instant::now();
     let (parts, body) = req.into_parts();
-    let bytes = match axum::body::to_bytes(body, MAX_BODY).await {
-        Ok(b) => b,
-        Err(_) => Bytes::new(),
+    let Ok(bytes) = axum::body::to_bytes(body, MAX_BODY).await else {
+        let mut st = shared.lock();
+        st.record_violation(Violation {
+            side: Side::Request,
+            method: parts.method.to_string(),
+            path: parts.uri.path().to_string(),
+            operation: None,
+            problems: vec![format!(
+                "the body could not be read or is larger than {MAX_BODY} bytes"
+            )],
+        });
+        let reply = Reply::error(413, "Payload Too Large", "https://docs.github.com/rest");
+        st.log.push(RequestRecord {
+            method: parts.method.to_string(),
+            path: parts.uri.path().to_string(),
+            route: strip_ghes(parts.uri.path()).to_string(),
+            query: parts.uri.query().map(str::to_string),
+            operation: None,
+            status: 413,
+            elapsed: started.elapsed(),
+            body: None,
+            response: reply.body.clone(),
+        });
+        return to_response(reply);
     };
     let auth = parts
         .headers

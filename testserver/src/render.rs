@@ -609,7 +609,9 @@ pub fn release(st: &State, r: &Repo, rel: &Release, urls: &Urls) -> Value {
     let api = urls.repo(r);
     let web = urls.repo_web(r);
     let author = user_named(st, &rel.author, urls);
-    let uploads = urls.api.replacen("://", "://uploads.", 1);
+    // github.com answers `uploads.github.com`, a host tests cannot reach; GHES's form
+    // (`/api/uploads` on the same host) is used for both.
+    let uploads = format!("{}/api/uploads", urls.web);
     json!({
         "url": format!("{api}/releases/{}", rel.id),
         "html_url": if rel.draft { format!("{web}/releases/tag/untagged-{}", rel.id) } else { format!("{web}/releases/tag/{}", rel.tag) },
