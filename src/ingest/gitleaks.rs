@@ -104,7 +104,7 @@ pub fn parse(input: &mut dyn BufRead, ctx: &Ctx) -> Result<Findings, ParseError>
             rule_info: Some(Box::new(RuleInfo {
                 name: Some(what.to_string()),
                 short_description: Some(format!("Secret: {what}")),
-                full_description: Some(format!("gitleaks rule {rule} matched a secret.")),
+                full_description: Some(format!("Credential found by gitleaks rule {rule}.")),
                 help: Some(scan::SECRET_HELP.to_string()),
                 tags,
                 ..RuleInfo::default()

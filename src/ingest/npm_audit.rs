@@ -19,6 +19,9 @@
 //!   path resolver (at the root, else the only one). The finding points at the lockfile line
 //!   of the package's first `nodes[]` entry (`"node_modules/<name>": {`), else line 1; with no
 //!   lockfile in the repository it has no location.
+//! - npm's own error document (`{"message": "405 ... /-/npm/v1/security/...", ...}`, what
+//!   `npm audit --json` prints when the registry refuses the audit) is an error that quotes
+//!   npm's message.
 //! - `fixAvailable`: `true` → "run npm audit fix"; an object → the upgrade it names (and that
 //!   it is semver-major); `false` → no fix. The fixed version is set only when the upgrade is
 //!   of the package itself. npm's report has no installed version.
@@ -33,9 +36,10 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 use std::io::BufRead;
 
-/// An object with `auditReportVersion`.
+/// An object with `auditReportVersion`, or npm's report that the audit endpoint failed.
 pub fn detect(head: &Head) -> bool {
-    head.json_start() == Some(b'{') && head.contains("\"auditReportVersion\"")
+    head.json_start() == Some(b'{')
+        && (head.contains("\"auditReportVersion\"") || head.contains("/-/npm/v1/security/"))
 }
 
 #[derive(Deserialize)]
@@ -45,6 +49,9 @@ struct Document {
     audit_report_version: Option<i64>,
     #[serde(default, deserialize_with = "nullable")]
     vulnerabilities: BTreeMap<String, Entry>,
+    /// Set instead of the report when npm could not reach the audit endpoint.
+    #[serde(default, deserialize_with = "nullable")]
+    message: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -165,6 +172,15 @@ pub fn parse(input: &mut dyn BufRead, ctx: &Ctx) -> Result<Findings, ParseError>
     let doc: Document = json::read_document(input, "npm audit")?;
     match doc.audit_report_version {
         Some(2) => {}
+        None if doc.message.is_some() => {
+            return Err(ParseError::at_pointer(
+                "/message",
+                format!(
+                    "npm audit did not run: {}; expected its report (auditReportVersion 2)",
+                    super::xml::truncate(doc.message.as_deref().unwrap_or("").trim(), 300)
+                ),
+            ));
+        }
         other => {
             return Err(ParseError::at_pointer(
                 "/auditReportVersion",

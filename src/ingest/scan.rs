@@ -516,7 +516,7 @@ pub fn dockerfile_location(ctx: &Ctx) -> Option<Location> {
 /// Remediation for any leaked secret.
 pub const SECRET_HELP: &str = "A secret is committed in this file. Revoke or rotate it with \
 its issuer first (it must be considered compromised), then remove it from the file and from \
-the history, and load it at run time from a secret store or the CI's secrets instead.";
+the history, and load it at run time from a vault or the CI's secrets instead.";
 
 /// A file-level location: `path` at line 1, where scanners that name only a file point.
 pub fn file_location(path: String) -> Location {

@@ -28,9 +28,11 @@ use serde::Deserialize;
 use serde_json::Value;
 use std::io::BufRead;
 
-/// An object with Semgrep's `check_id` results, or its `errors` and `paths.scanned`.
+/// An object with Semgrep's `check_id` results, or its `errors` and `paths.scanned` (and
+/// not Checkov's `check_type`, whose checks also have a `check_id`).
 pub fn detect(head: &Head) -> bool {
     head.json_start() == Some(b'{')
+        && !head.contains("\"check_type\"")
         && head.contains("\"results\"")
         && (head.contains("\"check_id\"")
             || (head.contains("\"errors\"") && head.contains("\"scanned\"")))
