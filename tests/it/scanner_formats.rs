@@ -1042,3 +1042,55 @@ fn bad_scanner_input_errors_with_positions() {
         assert!(msg.contains(want), "{name}: {msg}");
     }
 }
+
+/// Trivy: PASS misconfigurations are dropped, EXCEPTION ones and `ModifiedFindings` (VEX,
+/// `.trivyignore`) are suppressed; a suppressed secret keeps nothing of its match.
+#[test]
+fn trivy_suppressed_and_passed_findings() {
+    let tmp = tempfile::tempdir().unwrap();
+    let p = tmp.path().join("trivy.json");
+    std::fs::write(
+        &p,
+        r#"{"SchemaVersion": 2, "ArtifactName": ".", "ArtifactType": "filesystem", "Results": [
+          {"Target": "main.tf", "Class": "config", "Type": "terraform", "Misconfigurations": [
+            {"ID": "AVD-AWS-0086", "Title": "S3 public", "Severity": "HIGH", "Status": "FAIL", "CauseMetadata": {"StartLine": 3, "EndLine": 5}},
+            {"ID": "AVD-AWS-0087", "Title": "S3 ok", "Severity": "HIGH", "Status": "PASS"},
+            {"ID": "AVD-AWS-0088", "Title": "S3 excepted", "Severity": "LOW", "Status": "EXCEPTION"}]},
+          {"Target": "go.mod", "Class": "lang-pkgs", "Type": "gomod",
+           "ModifiedFindings": [
+            {"Type": "vulnerability", "Status": "not_affected", "Statement": "vulnerable_code_not_in_execute_path", "Source": "vex.json",
+             "Finding": {"VulnerabilityID": "CVE-2023-1", "PkgName": "golang.org/x/net", "InstalledVersion": "v0.1.0", "FixedVersion": "v0.7.0", "Severity": "CRITICAL"}},
+            {"Type": "secret", "Status": "ignored", "Source": ".trivyignore",
+             "Finding": {"RuleID": "github-pat", "Category": "GitHub", "Title": "GitHub Personal Access Token", "Severity": "CRITICAL", "StartLine": 2, "EndLine": 2, "Match": "token = ghp_abcdefghijklmnopqrstuvwxyz0123456789"}}]}]}"#,
+    )
+    .unwrap();
+    let f = findings(&p, Format::TrivyJson);
+    let rules: Vec<(&str, bool)> = f
+        .items
+        .iter()
+        .map(|x| (x.rule.as_deref().unwrap(), x.suppressed))
+        .collect();
+    assert_eq!(
+        rules,
+        vec![
+            ("AVD-AWS-0086", false),
+            ("AVD-AWS-0088", true),
+            ("CVE-2023-1", true),
+            ("github-pat", true)
+        ]
+    );
+    let loc = f.items[0].location.as_ref().unwrap();
+    assert_eq!(
+        (loc.path.as_str(), loc.line, loc.end_line),
+        ("main.tf", 3, Some(5))
+    );
+    assert!(f.items[2].message.contains("not_affected"));
+    assert_eq!(f.items[3].location.as_ref().unwrap().line, 2);
+    assert_no_secret(
+        &f,
+        &["ghp_abcdefghijklmnopqrstuvwxyz0123456789".into()],
+        "trivy",
+    );
+    let c = f.counts();
+    assert_eq!((c.total, c.error, c.suppressed), (1, 1, 3));
+}
