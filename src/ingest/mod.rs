@@ -26,6 +26,19 @@ mod pylint;
 mod ruff;
 mod sarif;
 mod trx;
+// Security scanners' native JSON (and the lints that go with them).
+mod bandit;
+mod cargo_audit;
+mod checkov;
+mod gitleaks;
+mod grype;
+mod hadolint;
+mod npm_audit;
+mod pip_audit;
+mod scan;
+mod semgrep;
+mod shellcheck;
+mod trivy;
 mod xunit;
 
 pub use error::{At, IngestError, ParseError};
@@ -98,6 +111,28 @@ pub enum Format {
     CargoJson,
     /// A JSON array with no element: an empty findings list (Ruff, Pylint print `[]`).
     EmptyJsonArray,
+    /// Trivy `--format json` (SchemaVersion 2).
+    TrivyJson,
+    /// Grype `-o json`.
+    GrypeJson,
+    /// npm audit `--json` (npm 7+, `auditReportVersion` 2).
+    NpmAuditJson,
+    /// pip-audit `-f json`.
+    PipAuditJson,
+    /// cargo-audit `--json`.
+    CargoAuditJson,
+    /// Bandit `-f json`.
+    BanditJson,
+    /// Semgrep `--json`.
+    SemgrepJson,
+    /// Checkov `-o json`.
+    CheckovJson,
+    /// gitleaks `--report-format json`.
+    GitleaksJson,
+    /// hadolint `-f json`.
+    HadolintJson,
+    /// ShellCheck `-f json1` (and the older `-f json`).
+    ShellcheckJson,
 }
 
 impl From<Format> for &'static str {
@@ -118,6 +153,17 @@ impl Format {
         Format::Trx,
         Format::Checkstyle,
         Format::Sarif,
+        Format::TrivyJson,
+        Format::GrypeJson,
+        Format::NpmAuditJson,
+        Format::PipAuditJson,
+        Format::CargoAuditJson,
+        Format::BanditJson,
+        Format::CheckovJson,
+        Format::SemgrepJson,
+        Format::ShellcheckJson,
+        Format::GitleaksJson,
+        Format::HadolintJson,
         Format::CoveragePyJson,
         Format::IstanbulSummary,
         Format::IstanbulJson,
@@ -160,6 +206,17 @@ impl Format {
             Format::MypyJson => "mypy-json",
             Format::CargoJson => "cargo-json",
             Format::EmptyJsonArray => "empty-json-array",
+            Format::TrivyJson => "trivy-json",
+            Format::GrypeJson => "grype-json",
+            Format::NpmAuditJson => "npm-audit-json",
+            Format::PipAuditJson => "pip-audit-json",
+            Format::CargoAuditJson => "cargo-audit-json",
+            Format::BanditJson => "bandit-json",
+            Format::SemgrepJson => "semgrep-json",
+            Format::CheckovJson => "checkov-json",
+            Format::GitleaksJson => "gitleaks-json",
+            Format::HadolintJson => "hadolint-json",
+            Format::ShellcheckJson => "shellcheck-json",
         }
     }
 
@@ -176,7 +233,9 @@ impl Format {
             | IstanbulSummary | GoCover => Kind::Coverage,
             Junit | Nunit3 | Xunit2 | Trx | JestJson | VitestJson => Kind::Tests,
             Sarif | EslintJson | RuffJson | Checkstyle | PylintJson | PylintJson2 | MypyJson
-            | CargoJson | EmptyJsonArray => Kind::Findings,
+            | CargoJson | EmptyJsonArray | TrivyJson | GrypeJson | NpmAuditJson | PipAuditJson
+            | CargoAuditJson | BanditJson | SemgrepJson | CheckovJson | GitleaksJson
+            | HadolintJson | ShellcheckJson => Kind::Findings,
         }
     }
 
@@ -196,6 +255,17 @@ impl Format {
                 | PylintJson
                 | PylintJson2
                 | EmptyJsonArray
+                | TrivyJson
+                | GrypeJson
+                | NpmAuditJson
+                | PipAuditJson
+                | CargoAuditJson
+                | BanditJson
+                | SemgrepJson
+                | CheckovJson
+                | GitleaksJson
+                | HadolintJson
+                | ShellcheckJson
         )
     }
 
@@ -225,6 +295,17 @@ impl Format {
             MypyJson => mypy::detect(head),
             CargoJson => cargo::detect(head),
             EmptyJsonArray => head.json_start() == Some(b'[') && head.json_is_empty_array(),
+            TrivyJson => trivy::detect(head),
+            GrypeJson => grype::detect(head),
+            NpmAuditJson => npm_audit::detect(head),
+            PipAuditJson => pip_audit::detect(head),
+            CargoAuditJson => cargo_audit::detect(head),
+            BanditJson => bandit::detect(head),
+            SemgrepJson => semgrep::detect(head),
+            CheckovJson => checkov::detect(head),
+            GitleaksJson => gitleaks::detect(head),
+            HadolintJson => hadolint::detect(head),
+            ShellcheckJson => shellcheck::detect(head),
         }
     }
 
@@ -251,6 +332,17 @@ impl Format {
             PylintJson | PylintJson2 => Report::Findings(pylint::parse(input, ctx)?),
             MypyJson => Report::Findings(mypy::parse(input, ctx)?),
             CargoJson => Report::Findings(cargo::parse(input, ctx)?),
+            TrivyJson => Report::Findings(trivy::parse(input, ctx)?),
+            GrypeJson => Report::Findings(grype::parse(input, ctx)?),
+            NpmAuditJson => Report::Findings(npm_audit::parse(input, ctx)?),
+            PipAuditJson => Report::Findings(pip_audit::parse(input, ctx)?),
+            CargoAuditJson => Report::Findings(cargo_audit::parse(input, ctx)?),
+            BanditJson => Report::Findings(bandit::parse(input, ctx)?),
+            SemgrepJson => Report::Findings(semgrep::parse(input, ctx)?),
+            CheckovJson => Report::Findings(checkov::parse(input, ctx)?),
+            GitleaksJson => Report::Findings(gitleaks::parse(input, ctx)?),
+            HadolintJson => Report::Findings(hadolint::parse(input, ctx)?),
+            ShellcheckJson => Report::Findings(shellcheck::parse(input, ctx)?),
             EmptyJsonArray => {
                 let mut rest = Vec::new();
                 input
@@ -512,7 +604,7 @@ pub fn read_path(
                 .ok_or_else(|| IngestError::UnknownFormat {
                     path: shown.clone(),
                     start: quote_start(h.bytes()),
-                    expected: "a coverage report (Cobertura, LCOV, JaCoCo, Clover, coverage.py JSON, Istanbul JSON, Go coverprofile), test results (JUnit, NUnit 3, xUnit v2, TRX, Jest/Vitest JSON) or findings (SARIF, ESLint, Ruff, Checkstyle, Pylint, mypy, cargo JSON)".into(),
+                    expected: "a coverage report (Cobertura, LCOV, JaCoCo, Clover, coverage.py JSON, Istanbul JSON, Go coverprofile), test results (JUnit, NUnit 3, xUnit v2, TRX, Jest/Vitest JSON) or findings (SARIF, ESLint, Ruff, Checkstyle, Pylint, mypy, cargo JSON; Trivy, Grype, npm audit, pip-audit, cargo-audit, Bandit, Semgrep, Checkov, gitleaks, hadolint, ShellCheck JSON)".into(),
                 })?
         }
     };

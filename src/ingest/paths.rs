@@ -148,6 +148,11 @@ impl PathResolver {
         self.fs.exists(rel)
     }
 
+    /// Repository files whose path ends with `/<suffix>` or is `suffix`.
+    pub fn files_ending_with(&self, suffix: &str) -> Vec<String> {
+        self.fs.ending_with(suffix)
+    }
+
     /// Resolves `raw` as written in a report, trying it under each of `bases` (Cobertura
     /// sources, a JaCoCo package directory...) first. Returns the repository-relative path
     /// when one candidate exists, else the best guess (which [`missing`] will then count).

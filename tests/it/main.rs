@@ -15,4 +15,5 @@ mod gate;
 mod junit_format;
 mod real_fixtures;
 mod runner;
+mod scanner_formats;
 mod xunit_formats;
