@@ -354,9 +354,23 @@ fn groups(role: Role) -> &'static [&'static [&'static str]] {
                 "mypy*.json",
                 "clippy*.json",
                 "checkstyle*.xml",
+                "hadolint*.json",
+                "shellcheck*.json",
             ],
         ],
-        Role::Security | Role::Documentation => &[],
+        // Scanners' native JSON: the security dimension is measured even when they are clean.
+        Role::Security => &[&[
+            "trivy*.json",
+            "grype*.json",
+            "semgrep*.json",
+            "gitleaks*.json",
+            "bandit*.json",
+            "checkov*.json",
+            "npm-audit*.json",
+            "pip-audit*.json",
+            "cargo-audit*.json",
+        ]],
+        Role::Documentation => &[],
     }
 }
 
@@ -398,7 +412,7 @@ pub fn discover(root: &Path) -> Vec<Input> {
             }
         }
         names.sort();
-        for role in [Role::Coverage, Role::Tests, Role::Findings] {
+        for role in [Role::Coverage, Role::Tests, Role::Findings, Role::Security] {
             for group in groups(role) {
                 let pats: Vec<glob::Pattern> = group
                     .iter()
@@ -416,6 +430,12 @@ pub fn discover(root: &Path) -> Vec<Input> {
                     // One report per tool in the lint group (pylint.json and pylint-json2.json
                     // hold the same messages).
                     let tool = n.split(['.', '-', '_']).next().unwrap_or(n);
+                    // A scanner that also wrote SARIF beside its JSON is read once, as SARIF.
+                    let stem = n.rsplit_once('.').map_or(n.as_str(), |(s, _)| s);
+                    if role == Role::Security && names.iter().any(|m| *m == format!("{stem}.sarif"))
+                    {
+                        continue;
+                    }
                     if role == Role::Findings && !n.ends_with(".sarif") {
                         if taken.contains(&tool) {
                             continue;

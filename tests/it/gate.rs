@@ -877,3 +877,39 @@ fn colour_only_when_asked() {
     );
     assert!(!stdout(&both).contains('\x1b'));
 }
+
+/// Discovery finds scanners' native reports as security inputs, and a scanner that also
+/// wrote SARIF beside its JSON is read once, as SARIF.
+#[test]
+fn discovery_finds_scanner_reports_once() {
+    let Some(pairs) = crate::support::shared("fixtures/sarif-pairs/trivy") else {
+        return;
+    };
+    let d = tempfile::tempdir().unwrap();
+    let one = d.path().join("scan");
+    let two = d.path().join("other");
+    std::fs::create_dir_all(&one).unwrap();
+    std::fs::create_dir_all(&two).unwrap();
+    std::fs::copy(pairs.join("alpine-310.json.golden"), one.join("trivy.json")).unwrap();
+    std::fs::copy(
+        pairs.join("alpine-310.sarif.golden"),
+        one.join("trivy.sarif"),
+    )
+    .unwrap();
+    std::fs::copy(
+        pairs.join("alpine-310.json.golden"),
+        two.join("trivy-image.json"),
+    )
+    .unwrap();
+    let out = crate::support::shipgate(&["gate"], d.path());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("findings  ") && err.contains("scan/trivy.sarif"),
+        "{err}"
+    );
+    assert!(!err.contains("scan/trivy.json"), "{err}");
+    assert!(
+        err.contains("security  ") && err.contains("other/trivy-image.json"),
+        "{err}"
+    );
+}
