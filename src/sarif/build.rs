@@ -807,7 +807,7 @@ fn at_line(path: &str, line: u32, how: How) -> Placed {
 
 /// A path the repository does not have, made relative so GitHub accepts it; `None` for URIs
 /// of other schemes (GitHub rejects those) and empty paths.
-fn outside_path(p: &str) -> Option<String> {
+pub(super) fn outside_path(p: &str) -> Option<String> {
     let p = p.trim().replace('\\', "/");
     if super::has_scheme(&p) {
         return None;
@@ -840,10 +840,11 @@ fn find_package_line(repo: &Repo, file: &str, name: &str) -> u32 {
         while let Some(pos) = line[from..].find(name) {
             let start = from + pos;
             let end = start + name.len();
+            // `node_modules/lodash` names it too: a path separator may precede.
             let before_ok = line[..start]
                 .chars()
                 .next_back()
-                .is_none_or(|c| !is_name_char(c));
+                .is_none_or(|c| c == '/' || !is_name_char(c));
             // `lodash@4.17.20`, `lodash==1.0` and `"lodash"` all name it; `lodash-es` does not.
             let after_ok = line[end..]
                 .chars()

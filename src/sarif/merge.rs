@@ -27,6 +27,7 @@
 //! - results without any location URI are dropped and counted (GitHub rejects them).
 
 use super::{SarifError, Summary, limits};
+use crate::ingest::PathResolver;
 use serde_json::{Map, Value, json};
 use std::collections::HashMap;
 use std::path::Path;
@@ -139,6 +140,7 @@ pub fn merge(logs: Vec<Value>, root: &Path, summary: &mut Summary) -> Value {
             "{merged_runs} run(s) merged into a run of the same tool and category"
         ));
     }
+    let resolver = PathResolver::new(root);
     let mut no_location = 0usize;
     let empty_taken = keys.iter().filter(|(_, c)| c.is_empty()).count() > 1;
     for (run, (tool, cat)) in runs.iter_mut().zip(&keys) {
@@ -160,7 +162,7 @@ pub fn merge(logs: Vec<Value>, root: &Path, summary: &mut Summary) -> Value {
                 ad.insert("id".into(), Value::String(id));
             }
         }
-        no_location += normalise(run, root);
+        no_location += normalise(run, &resolver);
     }
     if no_location > 0 {
         summary.dropped.push(format!(
@@ -425,18 +427,8 @@ fn inline_thread_flow_locations(run: &mut Value) {
 
 /// Normalises one run in place (see the module documentation); returns how many results
 /// were dropped for having no location URI.
-fn normalise(run: &mut Value, root: &Path) -> usize {
+fn normalise(run: &mut Value, resolver: &PathResolver) -> usize {
     let tool = limits::tool_name(run);
-    let root_uri = {
-        let r = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
-        let s = r.to_string_lossy().replace('\\', "/");
-        let s = s.trim_end_matches('/').to_string();
-        if s.starts_with('/') {
-            format!("file://{s}/")
-        } else {
-            format!("file:///{s}/")
-        }
-    };
     let artifacts: Vec<Value> = run
         .get("artifacts")
         .and_then(Value::as_array)
@@ -495,7 +487,7 @@ fn normalise(run: &mut Value, root: &Path) -> usize {
                 }
             }
             flatten_message(r, &driver_rules);
-            fix_locations(r, &root_uri, &artifacts);
+            fix_locations(r, resolver, &artifacts);
         }
     }
     for rule in driver_rules.iter_mut() {
@@ -655,7 +647,7 @@ fn flatten_message(r: &mut Value, rules: &[Value]) {
 
 /// Absolute `file:` URIs under the root become relative to `%SRCROOT%`; locations without a
 /// region get `startLine` 1.
-fn fix_locations(r: &mut Value, root_uri: &str, artifacts: &[Value]) {
+fn fix_locations(r: &mut Value, resolver: &PathResolver, artifacts: &[Value]) {
     for key in ["locations", "relatedLocations"] {
         let Some(list) = r.get_mut(key).and_then(Value::as_array_mut) else {
             continue;
@@ -682,7 +674,7 @@ fn fix_locations(r: &mut Value, root_uri: &str, artifacts: &[Value]) {
                 let rel = art
                     .get("uri")
                     .and_then(Value::as_str)
-                    .and_then(|u| relative_to_root(u, root_uri));
+                    .and_then(|u| repo_uri(u, resolver));
                 if let Some(rel) = rel {
                     art.insert("uri".into(), Value::String(rel));
                     art.insert("uriBaseId".into(), Value::String(super::SRCROOT.into()));
@@ -717,14 +709,33 @@ fn fix_locations(r: &mut Value, root_uri: &str, artifacts: &[Value]) {
     }
 }
 
-fn relative_to_root(uri: &str, root_uri: &str) -> Option<String> {
-    let u = uri
-        .strip_prefix("file://localhost")
-        .map_or_else(|| uri.to_string(), |rest| format!("file://{rest}"));
-    let rest = u.strip_prefix(root_uri).or_else(|| {
-        // file:/x (one slash) and case differences of Windows drives.
-        let alt = root_uri.replacen("file:///", "file:/", 1);
-        u.strip_prefix(alt.as_str())
-    })?;
-    (!rest.is_empty()).then(|| rest.to_string())
+/// A repository-relative path for an absolute `file:` URI or path: the repository file it
+/// names (also when it was written on another machine, see [`PathResolver`]), else the path
+/// made relative. `None` for relative URIs (kept) and other schemes.
+fn repo_uri(uri: &str, resolver: &PathResolver) -> Option<String> {
+    let path = if uri.len() > 5 && uri[..5].eq_ignore_ascii_case("file:") {
+        let rest = &uri[5..];
+        let rest = rest
+            .strip_prefix("//localhost")
+            .or_else(|| rest.strip_prefix("//"))
+            .unwrap_or(rest);
+        let p = super::percent_decode(rest);
+        // file:///C:/x names C:/x.
+        let b = p.as_bytes();
+        if b.len() >= 3 && b[0] == b'/' && b[1].is_ascii_alphabetic() && b[2] == b':' {
+            p[1..].to_string()
+        } else {
+            p
+        }
+    } else if crate::ingest::paths::is_absolute(uri) {
+        uri.to_string()
+    } else {
+        return None;
+    };
+    let rel = resolver.resolve(&path, &[]);
+    if super::is_repo_relative(&rel) {
+        Some(rel)
+    } else {
+        super::build::outside_path(&rel)
+    }
 }

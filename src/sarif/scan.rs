@@ -127,8 +127,15 @@ where
     s.ws()?;
     match s.peek()? {
         Some(b'{') => s.log()?,
+        Some(b'[') => {
+            return Err(s.err(
+                "a JSON array; expected a SARIF log (a JSON object with \"version\" and \"runs\")",
+            ));
+        }
         Some(_) => {
-            s.value()?;
+            return Err(s.err(
+                "not JSON; expected a SARIF log (a JSON object with \"version\" and \"runs\")",
+            ));
         }
         None => return Err(s.err("the file is empty; expected a SARIF log")),
     }

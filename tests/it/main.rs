@@ -15,4 +15,5 @@ mod gate;
 mod junit_format;
 mod real_fixtures;
 mod runner;
+mod sarif;
 mod xunit_formats;
