@@ -155,8 +155,8 @@ fn sarif_convert(a: ConvertArgs) -> Result<ExitCode> {
         category: a.category.clone(),
         min_severity: a.min_severity,
     };
-    let log = build::build_with_tools(&findings, &tools, &repo, &opts, &mut summary);
-    let bytes = sarif::finish(log, &repo, &Limits::default(), &mut summary)?;
+    let mut log = build::build_with_tools(&findings, &tools, &repo, &opts, &mut summary);
+    let bytes = sarif::finish(&mut log, &repo, &Limits::default(), true, &mut summary)?;
     write_sarif(&a.output, &bytes)?;
     print_summary(&a.output, a.format, &summary)?;
     Ok(ExitCode::SUCCESS)
@@ -174,10 +174,15 @@ fn sarif_merge(a: MergeArgs) -> Result<ExitCode> {
         output: a.output.clone(),
         ..Default::default()
     };
-    let log = merge::merge(logs, &root, &mut summary);
-    let bytes = sarif::finish(log, &repo, &Limits::default(), &mut summary)?;
+    let mut log = merge::merge(logs, &root, &mut summary);
+    // Merges can be large: compact JSON (GitHub compresses it anyway).
+    let bytes = sarif::finish(&mut log, &repo, &Limits::default(), false, &mut summary)?;
     write_sarif(&a.output, &bytes)?;
     print_summary(&a.output, a.format, &summary)?;
+    // The process ends here: freeing a log of many small allocations one by one would take
+    // longer than the merge itself.
+    std::mem::forget(log);
+    std::mem::forget(std::mem::take(&mut summary.discarded));
     Ok(ExitCode::SUCCESS)
 }
 

@@ -312,33 +312,38 @@ pub fn fill_fingerprints(run: &mut Value, repo: &Repo) -> FingerprintStats {
             }
         }
     }
-    // Unique (rule, fingerprint) per run.
-    type Sameness = (Option<String>, u64, u64, String);
-    let mut seen: HashMap<(String, String), Sameness> = HashMap::new();
-    let mut used: HashSet<(String, String)> = HashSet::new();
+    // Unique (rule, fingerprint) per run. Keys and "sameness" (location and message) are
+    // compared by 64-bit hashes, so no message or id is copied per result.
+    fn h64<T: std::hash::Hash>(t: T) -> u64 {
+        use std::hash::Hasher;
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        t.hash(&mut h);
+        h.finish()
+    }
+    let mut seen: HashMap<u64, u64> = HashMap::with_capacity(results.len());
     let mut keep = Vec::with_capacity(results.len());
     for r in results.iter_mut() {
-        let rule = rule_id(r, &rules).unwrap_or("").to_string();
+        let rule = rule_id(r, &rules).unwrap_or("");
         let fp = r
             .pointer("/partialFingerprints/primaryLocationLineHash")
             .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_string();
-        let (uri, _, line, col) = primary(r, &artifacts);
-        let same: Sameness = (
-            uri,
-            line,
-            col,
-            r.pointer("/message/text")
-                .and_then(Value::as_str)
-                .unwrap_or("")
-                .to_string(),
-        );
-        let key = (rule.clone(), fp.clone());
+            .unwrap_or("");
+        let phys = r.pointer("/locations/0/physicalLocation");
+        let same = h64((
+            phys.and_then(|p| p.pointer("/artifactLocation/uri"))
+                .and_then(Value::as_str),
+            phys.and_then(|p| p.pointer("/artifactLocation/index"))
+                .and_then(Value::as_u64),
+            phys.and_then(|p| p.pointer("/region/startLine"))
+                .and_then(Value::as_u64),
+            phys.and_then(|p| p.pointer("/region/startColumn"))
+                .and_then(Value::as_u64),
+            r.pointer("/message/text").and_then(Value::as_str),
+        ));
+        let key = h64((rule, fp));
         match seen.get(&key) {
             None => {
-                seen.insert(key.clone(), same);
-                used.insert(key);
+                seen.insert(key, same);
                 keep.push(true);
             }
             Some(first) if *first == same => {
@@ -350,18 +355,17 @@ pub fn fill_fingerprints(run: &mut Value, repo: &Repo) -> FingerprintStats {
                     Some((s, c)) if c.parse::<u64>().is_ok() => {
                         (s.to_string(), c.parse::<u64>().unwrap_or(1))
                     }
-                    _ => (fp.clone(), 1),
+                    _ => (fp.to_string(), 1),
                 };
-                let mut next;
-                loop {
+                let rule = rule.to_string();
+                let next = loop {
                     n += 1;
-                    next = format!("{stem}:{n}");
-                    if !used.contains(&(rule.clone(), next.clone())) {
-                        break;
+                    let next = format!("{stem}:{n}");
+                    if !seen.contains_key(&h64((rule.as_str(), next.as_str()))) {
+                        break next;
                     }
-                }
-                used.insert((rule.clone(), next.clone()));
-                seen.entry((rule.clone(), next.clone())).or_insert(same);
+                };
+                seen.insert(h64((rule.as_str(), next.as_str())), same);
                 if let Some(pf) = r
                     .get_mut("partialFingerprints")
                     .and_then(Value::as_object_mut)
@@ -405,7 +409,11 @@ fn cut_message(v: Option<&mut Value>, max: usize) {
 }
 
 /// Applies every limit but the compressed size; returns what was dropped, one line each.
-pub fn enforce(log: &mut Value, lim: &Limits) -> Result<Vec<String>, SarifError> {
+pub fn enforce(
+    log: &mut Value,
+    lim: &Limits,
+    discard: &mut Vec<Value>,
+) -> Result<Vec<String>, SarifError> {
     let mut dropped = Vec::new();
     let Some(runs) = log.get_mut("runs").and_then(Value::as_array_mut) else {
         return Ok(dropped);
@@ -469,8 +477,14 @@ pub fn enforce(log: &mut Value, lim: &Limits) -> Result<Vec<String>, SarifError>
                         *by_level.entry(level_of(r)).or_default() += 1;
                     }
                 }
-                let mut it = keep.into_iter();
-                results.retain(|_| it.next().unwrap_or(true));
+                let all = std::mem::take(results);
+                for (r, k) in all.into_iter().zip(keep) {
+                    if k {
+                        results.push(r);
+                    } else {
+                        discard.push(r);
+                    }
+                }
             }
             let levels: Vec<String> = by_level.iter().map(|(l, n)| format!("{n} {l}")).collect();
             dropped.push(format!(
@@ -617,11 +631,12 @@ fn drop_unused_rules(run: &mut Value) -> usize {
 pub fn serialize_within(
     log: &mut Value,
     lim: &Limits,
+    pretty: bool,
     summary: &mut Summary,
 ) -> Result<Vec<u8>, SarifError> {
     let mut total_dropped: BTreeMap<String, usize> = BTreeMap::new();
     for _ in 0..8 {
-        let bytes = to_bytes(log);
+        let bytes = to_bytes(log, pretty);
         let gz = if (bytes.len() as u64) <= lim.gzip_bytes {
             // Compressed is never much larger than raw for text; no need to estimate.
             super::gzip::estimate(&bytes).min(bytes.len() as u64 + 64)
@@ -692,9 +707,14 @@ pub fn serialize_within(
     )))
 }
 
-/// The log as pretty-printed JSON with a final newline.
-pub fn to_bytes(log: &Value) -> Vec<u8> {
-    let mut out = serde_json::to_vec_pretty(log).unwrap_or_default();
+/// The log as JSON (indented when `pretty`) with a final newline.
+pub fn to_bytes(log: &Value, pretty: bool) -> Vec<u8> {
+    let mut out = if pretty {
+        serde_json::to_vec_pretty(log)
+    } else {
+        serde_json::to_vec(log)
+    }
+    .unwrap_or_default();
     out.push(b'\n');
     out
 }

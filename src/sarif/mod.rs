@@ -244,6 +244,10 @@ pub struct Summary {
     pub bytes: u64,
     /// Upper bound of its gzip-compressed size, bytes (what GitHub's 10 MB limit is about).
     pub gzip_bytes_at_most: u64,
+    /// Results taken out of the log, handed back so the caller decides when to free them (a
+    /// command about to exit need not).
+    #[serde(skip)]
+    pub discarded: Vec<Value>,
 }
 
 /// One run of the output.
@@ -298,10 +302,12 @@ impl Summary {
 
 /// Fingerprints, duplicates, limits, then the bytes: the last steps of convert and merge.
 /// Returns the serialized log and fills the summary.
+/// `pretty` indents the JSON (for files people read; merges of big files are written compact).
 pub fn finish(
-    mut log: Value,
+    log: &mut Value,
     repo: &Repo,
     lim: &limits::Limits,
+    pretty: bool,
     summary: &mut Summary,
 ) -> Result<Vec<u8>, SarifError> {
     if let Some(runs) = log.get_mut("runs").and_then(Value::as_array_mut) {
@@ -316,8 +322,10 @@ pub fn finish(
             }
         }
     }
-    summary.dropped.extend(limits::enforce(&mut log, lim)?);
-    let bytes = limits::serialize_within(&mut log, lim, summary)?;
+    summary
+        .dropped
+        .extend(limits::enforce(log, lim, &mut summary.discarded)?);
+    let bytes = limits::serialize_within(log, lim, pretty, summary)?;
     summary.runs = log
         .get("runs")
         .and_then(Value::as_array)

@@ -30,14 +30,14 @@ impl Pos {
 
     /// The position after `bytes` that start here.
     pub fn advance(mut self, bytes: &[u8]) -> Pos {
-        for &b in bytes {
-            self.offset += 1;
-            if b == b'\n' {
-                self.line += 1;
-                self.col = 1;
-            } else if b & 0xC0 != 0x80 {
-                self.col += 1;
+        let chars = |b: &[u8]| b.iter().filter(|c| (**c & 0xC0) != 0x80).count() as u64;
+        self.offset += bytes.len() as u64;
+        match memchr::memrchr(b'\n', bytes) {
+            Some(last) => {
+                self.line += memchr::memchr_iter(b'\n', bytes).count() as u64;
+                self.col = 1 + chars(&bytes[last + 1..]);
             }
+            None => self.col += chars(bytes),
         }
         self
     }
@@ -53,13 +53,13 @@ pub struct ScanError {
 }
 
 /// One result, as its bytes.
-pub struct Piece<'a> {
+pub struct Piece {
     /// Index of its run.
     pub run: usize,
     /// Index in the run's results.
     pub index: usize,
     /// The JSON text of the result.
-    pub bytes: &'a [u8],
+    pub bytes: Vec<u8>,
     /// Where its first byte is.
     pub pos: Pos,
 }
@@ -113,7 +113,7 @@ pub fn scan<F>(
     on_result: F,
 ) -> Result<Skeleton, ScanError>
 where
-    F: FnMut(Piece<'_>),
+    F: FnMut(Piece),
 {
     let mut s = Scanner {
         input,
@@ -147,7 +147,7 @@ where
     Ok(s.skel)
 }
 
-impl<F: FnMut(Piece<'_>)> Scanner<'_, F> {
+impl<F: FnMut(Piece)> Scanner<'_, F> {
     fn err(&self, message: &str) -> ScanError {
         ScanError {
             pos: self.pos,
@@ -353,7 +353,7 @@ impl<F: FnMut(Piece<'_>)> Scanner<'_, F> {
             (self.on_result)(Piece {
                 run: r,
                 index: j,
-                bytes: &bytes,
+                bytes,
                 pos: start,
             });
             j += 1;
@@ -454,8 +454,24 @@ impl<F: FnMut(Piece<'_>)> Scanner<'_, F> {
                 return Err(self.err("unexpected end of file: the SARIF JSON is truncated"));
             }
             let mut end = None;
-            for (i, &b) in buf.iter().enumerate() {
+            let mut i = 0;
+            while i < buf.len() {
+                let b = buf[i];
                 if in_str {
+                    if !esc {
+                        // Jump to the next quote or backslash.
+                        match memchr::memchr2(b'"', b'\\', &buf[i..]) {
+                            Some(k) if k > 0 => {
+                                i += k;
+                                continue;
+                            }
+                            Some(_) => {}
+                            None => {
+                                i = buf.len();
+                                continue;
+                            }
+                        }
+                    }
                     if esc {
                         esc = false;
                     } else if b == b'\\' {
@@ -467,6 +483,7 @@ impl<F: FnMut(Piece<'_>)> Scanner<'_, F> {
                             break;
                         }
                     }
+                    i += 1;
                     continue;
                 }
                 match b {
@@ -481,6 +498,7 @@ impl<F: FnMut(Piece<'_>)> Scanner<'_, F> {
                     }
                     _ => {}
                 }
+                i += 1;
             }
             let n = end.unwrap_or(buf.len());
             self.take(n)?;
@@ -628,7 +646,7 @@ mod tests {
             got.push((
                 p.run,
                 p.index,
-                String::from_utf8_lossy(p.bytes).into_owned(),
+                String::from_utf8_lossy(&p.bytes).into_owned(),
                 p.pos.line,
                 p.pos.col,
             ));

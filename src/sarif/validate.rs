@@ -236,6 +236,67 @@ struct RunInfo {
     first_no_fingerprint: Option<(String, Pos)>,
 }
 
+/// What the result thread found.
+#[derive(Default)]
+struct ResultChecks {
+    problems: Vec<(Pos, Problem)>,
+    runs_info: Vec<RunInfo>,
+    /// The first result that is not JSON: where, and what serde_json said.
+    fatal: Option<(Pos, String)>,
+}
+
+impl ResultChecks {
+    fn check(
+        &mut self,
+        p: Piece,
+        validators: Option<&(jsonschema::Validator, jsonschema::Validator)>,
+        opts: &Options,
+    ) {
+        if self.fatal.is_some() {
+            return;
+        }
+        let v: Value = match serde_json::from_slice(&p.bytes) {
+            Ok(v) => v,
+            Err(e) => {
+                let at = linecol_offset(&p.bytes, e.line() as u64, e.column() as u64);
+                let pos = p.pos.advance(&p.bytes[..at.min(p.bytes.len())]);
+                self.fatal = Some((
+                    pos,
+                    crate::ingest::ParseError::from_json(&e, "SARIF").message,
+                ));
+                return;
+            }
+        };
+        while self.runs_info.len() <= p.run {
+            self.runs_info.push(RunInfo::default());
+        }
+        let base = format!("/runs/{}/results/{}", p.run, p.index);
+        let mut list: Vec<Found> = Vec::new();
+        if let Some((_, rv)) = validators
+            && !rv.is_valid(&v)
+        {
+            for e in rv.iter_errors(&v) {
+                list.push(Found {
+                    rule: "schema",
+                    level: Level::Error,
+                    message_id: None,
+                    rel: e.instance_path().as_str().to_string(),
+                    extra: Vec::new(),
+                    message: schema_message(&e.to_string()),
+                });
+            }
+        }
+        check_result(&v, opts, &mut list);
+        collect_run_info(&v, &base, &p, &mut self.runs_info[p.run]);
+        for f in list {
+            let pointer = format!("{base}{}", f.rel);
+            let off = scan::locate(&p.bytes, &f.rel).unwrap_or(0);
+            let pos = p.pos.advance(&p.bytes[..off.min(p.bytes.len())]);
+            self.problems.push((pos, to_problem(f, pointer, pos)));
+        }
+    }
+}
+
 /// Validates one file.
 pub fn validate_file(path: &Path, opts: &Options) -> Result<Report, ValidateError> {
     let shown = path.display().to_string();
@@ -268,69 +329,38 @@ pub fn validate_reader(
         input.consume(3);
     }
     let validators = schema_validators();
-    let mut problems: Vec<(Pos, Problem)> = Vec::new();
-    let mut runs_info: Vec<RunInfo> = Vec::new();
-    let mut fatal: Option<ValidateError> = None;
-    let mut gz = super::gzip::GzipSize::default();
-    let mut observe = |b: &[u8]| gz.update(b);
     let not_sarif = |pos: Pos, message: String| ValidateError::NotSarif {
         path: shown.to_string(),
         line: pos.line,
         column: pos.col,
         message,
     };
-    let scanned = scan::scan(input, &mut observe, |p: Piece<'_>| {
-        if fatal.is_some() {
-            return;
+    // Results are parsed and checked on a second thread while this one reads, splits and
+    // estimates the compressed size: the two halves take about the same time.
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Piece>(256);
+    let worker_opts = opts.clone();
+    let worker = std::thread::spawn(move || {
+        let mut w = ResultChecks::default();
+        for p in rx {
+            w.check(p, validators, &worker_opts);
         }
-        let v: Value = match serde_json::from_slice(p.bytes) {
-            Ok(v) => v,
-            Err(e) => {
-                let at = linecol_offset(p.bytes, e.line() as u64, e.column() as u64);
-                let pos = p.pos.advance(&p.bytes[..at.min(p.bytes.len())]);
-                fatal = Some(not_sarif(
-                    pos,
-                    crate::ingest::ParseError::from_json(&e, "SARIF").message,
-                ));
-                return;
-            }
-        };
-        while runs_info.len() <= p.run {
-            runs_info.push(RunInfo::default());
-        }
-        let base = format!("/runs/{}/results/{}", p.run, p.index);
-        let mut list: Vec<Found> = Vec::new();
-        if let Some((_, rv)) = validators
-            && !rv.is_valid(&v)
-        {
-            for e in rv.iter_errors(&v) {
-                list.push(Found {
-                    rule: "schema",
-                    level: Level::Error,
-                    message_id: None,
-                    rel: e.instance_path().as_str().to_string(),
-                    extra: Vec::new(),
-                    message: schema_message(&e.to_string()),
-                });
-            }
-        }
-        check_result(&v, opts, &mut list);
-        let info = &mut runs_info[p.run];
-        collect_run_info(&v, &base, &p, info);
-        for f in list {
-            let pointer = format!("{base}{}", f.rel);
-            let off = scan::locate(p.bytes, &f.rel).unwrap_or(0);
-            let pos = p.pos.advance(&p.bytes[..off.min(p.bytes.len())]);
-            problems.push((pos, to_problem(f, pointer, pos)));
-        }
+        w
     });
+    let mut gz = super::gzip::GzipSize::default();
+    let mut observe = |b: &[u8]| gz.update(b);
+    let scanned = scan::scan(input, &mut observe, |p: Piece| {
+        let _ = tx.send(p);
+    });
+    drop(tx);
+    let checks = worker.join().unwrap_or_default();
+    let (mut problems, mut runs_info) = (checks.problems, checks.runs_info);
+    if let Some((pos, message)) = checks.fatal {
+        return Err(not_sarif(pos, message));
+    }
     let skel = match scanned {
         Ok(s) => s,
         Err(e) => return Err(not_sarif(e.pos, e.message)),
     };
-    if let Some(f) = fatal {
-        return Err(f);
-    }
     let log: Value = serde_json::from_slice(&skel.bytes).map_err(|e| {
         let at = linecol_offset(&skel.bytes, e.line() as u64, e.column() as u64);
         not_sarif(
@@ -560,7 +590,7 @@ fn location_gh1001(l: &Value, base: &str, out: &mut Vec<Found>) {
     ));
 }
 
-fn collect_run_info(v: &Value, base: &str, p: &Piece<'_>, info: &mut RunInfo) {
+fn collect_run_info(v: &Value, base: &str, p: &Piece, info: &mut RunInfo) {
     for key in ["locations", "relatedLocations"] {
         let Some(list) = v.get(key).and_then(Value::as_array) else {
             continue;
@@ -573,7 +603,7 @@ fn collect_run_info(v: &Value, base: &str, p: &Piece<'_>, info: &mut RunInfo) {
                 .and_then(Value::as_str)
                 && super::has_scheme(u)
             {
-                let off = scan::locate(p.bytes, &rel).unwrap_or(0);
+                let off = scan::locate(&p.bytes, &rel).unwrap_or(0);
                 let pos = p.pos.advance(&p.bytes[..off.min(p.bytes.len())]);
                 info.absolute
                     .push((format!("{base}{rel}"), u.to_string(), pos));

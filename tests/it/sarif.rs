@@ -632,7 +632,8 @@ fn compressed_size_limit_drops_least_severe_results() {
         ..Limits::default()
     };
     let mut summary = Summary::default();
-    let bytes = finish(log, &Repo::new(dir.path()), &lim, &mut summary).expect("finish");
+    let mut log = log;
+    let bytes = finish(&mut log, &Repo::new(dir.path()), &lim, true, &mut summary).expect("finish");
     assert!(shipgate::sarif::gzip::estimate(&bytes) <= 40_000);
     let out: Value = serde_json::from_slice(&bytes).expect("json");
     let results = out["runs"][0]["results"].as_array().expect("results");
@@ -792,7 +793,8 @@ fn package_findings_point_at_the_manifest_or_dockerfile() {
     let repo_ = Repo::new(dir.path());
     let mut summary = Summary::default();
     let log = build::build(&findings, &repo_, &build::Options::default(), &mut summary);
-    let bytes = finish(log, &repo_, &Limits::default(), &mut summary).expect("finish");
+    let mut log = log;
+    let bytes = finish(&mut log, &repo_, &Limits::default(), true, &mut summary).expect("finish");
     let log: Value = serde_json::from_slice(&bytes).expect("json");
     let results = log["runs"][0]["results"].as_array().expect("results");
     let at = |i: usize| {
