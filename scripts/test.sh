@@ -8,6 +8,10 @@ if [ ! -d ../shared ]; then
   echo "notice: ../shared is absent: the tests over the peers' corpora will be skipped" >&2
 fi
 
+# Reference tools the tests compare with (Sarif.Multitool); the tests skip what needs them when
+# they cannot be installed, except under CI=true, where they fail.
+scripts/setup-test-tools.sh >/dev/null || echo "notice: reference test tools not installed" >&2
+
 cargo fmt --all -- --check
 cargo clippy --locked --workspace --all-targets -- -D warnings
 cargo test --locked --workspace --all-targets

@@ -26,6 +26,106 @@ pub enum Command {
     Gate(GateArgs),
     /// The quality-gate config file: its JSON Schema, or a check of a file.
     Config(ConfigArgs),
+    /// SARIF for GitHub code scanning: convert reports, merge SARIF files, validate one.
+    Sarif(SarifArgs),
+}
+
+/// Arguments of `sarif`.
+#[derive(Debug, Args)]
+pub struct SarifArgs {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: SarifCommand,
+}
+
+/// `sarif` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum SarifCommand {
+    /// Convert findings reports (any format shipgate reads, SARIF included) into one SARIF
+    /// file GitHub code scanning accepts: one run per tool, rules with descriptions, help and
+    /// security-severity, repository-relative locations, fingerprints, GitHub's limits.
+    #[command(
+        after_help = "Exit codes: 0 written; 2 usage or unreadable input (nothing is written).\n\
+The summary (what was written, dropped and why) goes to stdout, or to stderr when the SARIF does."
+    )]
+    Convert(ConvertArgs),
+    /// Merge SARIF files: one run per tool and category, rules de-duplicated, duplicate
+    /// results removed, every run normalised for GitHub and within its limits.
+    #[command(
+        after_help = "Exit codes: 0 written; 2 usage or unreadable input (nothing is written)."
+    )]
+    Merge(MergeArgs),
+    /// Check a SARIF file against the OASIS SARIF 2.1.0 schema, GitHub's ingestion rules
+    /// (GH1001-GH1007, GH1011, GH1018, GH2012) and GitHub's limits; every problem with its
+    /// line, column and JSON pointer.
+    #[command(
+        after_help = "Exit codes: 0 no error (warnings allowed); 1 errors found; 2 not a SARIF 2.1.0 file or unreadable."
+    )]
+    Validate(ValidateArgs),
+}
+
+/// Arguments of `sarif convert`.
+#[derive(Debug, Args)]
+pub struct ConvertArgs {
+    /// Findings reports or glob patterns (quote globs).
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<String>,
+    /// Where to write the SARIF (`-` for stdout).
+    #[arg(short = 'o', long = "output", value_name = "FILE", default_value = "-")]
+    pub output: String,
+    /// Read every input as this format instead of detecting it.
+    #[arg(long = "input-format", value_name = "FORMAT", value_parser = parse_format)]
+    pub input_format: Option<shipgate::ingest::Format>,
+    /// Category of every run (`automationDetails.id` = CATEGORY/); default: the tool's name.
+    /// Keep it stable between workflow runs so GitHub matches alerts.
+    #[arg(long, value_name = "CATEGORY")]
+    pub category: Option<String>,
+    /// Leave out findings below this severity: info, low, medium, high, critical (or a level:
+    /// none, note, warning, error).
+    #[arg(long = "min-severity", value_name = "SEVERITY", value_parser = parse_severity)]
+    pub min_severity: Option<shipgate::model::Severity>,
+    /// Format of the summary.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: OutputFormat,
+    /// Repository root that locations are made relative to (default: $GITHUB_WORKSPACE, else
+    /// the current directory).
+    #[arg(long, value_name = "DIR", env = "GITHUB_WORKSPACE")]
+    pub root: Option<PathBuf>,
+}
+
+/// Arguments of `sarif merge`.
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// SARIF files or glob patterns.
+    #[arg(required = true, value_name = "FILE")]
+    pub inputs: Vec<String>,
+    /// Where to write the merged SARIF (`-` for stdout).
+    #[arg(short = 'o', long = "output", value_name = "FILE", default_value = "-")]
+    pub output: String,
+    /// Format of the summary.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: OutputFormat,
+    /// Repository root (for fingerprints and relative URIs; default: $GITHUB_WORKSPACE, else
+    /// the current directory).
+    #[arg(long, value_name = "DIR", env = "GITHUB_WORKSPACE")]
+    pub root: Option<PathBuf>,
+}
+
+/// Arguments of `sarif validate`.
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// The SARIF file.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: OutputFormat,
+}
+
+fn parse_severity(s: &str) -> Result<shipgate::model::Severity, String> {
+    shipgate::sarif::build::parse_min_severity(s).ok_or_else(|| {
+        "expected one of: info, low, medium, high, critical, none, note, warning, error".into()
+    })
 }
 
 /// Output formats of `gate`.

@@ -8,3 +8,4 @@ pub mod ingest;
 pub mod model;
 pub mod render;
 pub mod runner;
+pub mod sarif;

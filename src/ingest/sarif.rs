@@ -28,6 +28,10 @@
 //!   0 info. Category `security` when a severity is given, when the result's or rule's
 //!   `properties.tags` contain `security`, or when the driver is a security scanner by nature
 //!   (see [`SECURITY_TOOLS`]); otherwise `lint`.
+//! - Rule metadata is kept in `rule_info` for `sarif convert` to write back: `name`,
+//!   `shortDescription`, `fullDescription`, `help` (Markdown, else text), `properties.tags`
+//!   (CWE ids from `external/cwe/cwe-NNN` and `CWE-NNN` tags; `security` left out: the category
+//!   says it), and `security-severity` as the score.
 //! - Notifications (`invocations[].toolExecutionNotifications` and
 //!   `toolConfigurationNotifications`) of level `error` or `warning` (the spec's default) are
 //!   findings of category `build`: they say the tool could not analyse something. ESLint's
@@ -37,7 +41,7 @@
 
 use super::json::{self, clip};
 use super::{Ctx, Head, ParseError};
-use crate::model::{Category, Finding, Findings, Level, Location, Severity};
+use crate::model::{Category, Finding, Findings, Level, Location, RuleInfo, Severity};
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
@@ -162,6 +166,14 @@ struct Component {
 struct Rule {
     #[serde(default, deserialize_with = "nullable")]
     id: Option<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    name: Option<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    short_description: Option<MessageString>,
+    #[serde(default, deserialize_with = "nullable")]
+    full_description: Option<MessageString>,
+    #[serde(default, deserialize_with = "nullable")]
+    help: Option<MessageString>,
     #[serde(default, deserialize_with = "nullable")]
     help_uri: Option<String>,
     #[serde(default, deserialize_with = "nullable")]
@@ -570,9 +582,56 @@ fn read_result(
         suppressed,
         help_uri: rule.and_then(|h| h.rule.help_uri.clone()),
         fingerprints,
-        rule_info: None,
+        rule_info: rule.and_then(|h| rule_info(h.rule)),
         package: None,
     }))
+}
+
+/// What the rule descriptor says, for SARIF written back out (`sarif convert`).
+fn rule_info(rule: &Rule) -> Option<Box<RuleInfo>> {
+    let text = |m: &Option<MessageString>| {
+        m.as_ref()
+            .and_then(|m| m.text.clone().or_else(|| m.markdown.clone()))
+            .filter(|t| !t.trim().is_empty())
+    };
+    let mut info = RuleInfo {
+        name: rule.name.clone().filter(|n| !n.trim().is_empty()),
+        short_description: text(&rule.short_description),
+        full_description: text(&rule.full_description),
+        // The Markdown keeps the links a text rendering drops.
+        help: rule
+            .help
+            .as_ref()
+            .and_then(|m| m.markdown.clone().or_else(|| m.text.clone()))
+            .filter(|t| !t.trim().is_empty()),
+        cvss: rule
+            .properties
+            .security_severity
+            .as_ref()
+            .and_then(|v| match v {
+                Value::Number(n) => n.as_f64(),
+                Value::String(s) => s.trim().parse().ok(),
+                _ => None,
+            })
+            .filter(|x| x.is_finite() && *x > 0.0 && *x <= 10.0),
+        ..Default::default()
+    };
+    for t in rule.properties.tags.iter().filter_map(Value::as_str) {
+        let l = t.to_ascii_lowercase();
+        if let Some(n) = l
+            .strip_prefix("external/cwe/cwe-")
+            .or_else(|| l.strip_prefix("cwe-"))
+            .and_then(|d| d.parse::<u32>().ok())
+        {
+            let id = format!("CWE-{n}");
+            if !info.cwe.contains(&id) {
+                info.cwe.push(id);
+            }
+        } else if !l.eq_ignore_ascii_case("security") && !info.tags.iter().any(|x| x == t) {
+            info.tags.push(t.to_string());
+        }
+    }
+    (info != RuleInfo::default()).then(|| Box::new(info))
 }
 
 /// A rule found for a result: its component (0 = driver, n = extension n-1) and index.

@@ -15,5 +15,6 @@ mod gate;
 mod junit_format;
 mod real_fixtures;
 mod runner;
+mod sarif;
 mod scanner_formats;
 mod xunit_formats;

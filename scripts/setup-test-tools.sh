@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs the reference tools the test suite compares shipgate with, at pinned versions,
+# from the package registries. Idempotent: does nothing when they are installed already.
+#
+#   Sarif.Multitool (npm @microsoft/sarif-multitool-linux, exact version and integrity from
+#   scripts/test-tools/package-lock.json): the SARIF SDK's validator, whose GitHub ingestion
+#   rules (`validate --rule-kind Ghas`) every SARIF shipgate writes must pass.
+#
+# Prints the path of the multitool on success. Exit 1 when it cannot be installed (no npm,
+# no registry): tests then skip with a notice, except under CI=true where they fail.
+set -euo pipefail
+cd "$(dirname "$0")/test-tools"
+MT=node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool
+if [ ! -x "$MT" ]; then
+  if ! command -v npm >/dev/null 2>&1; then
+    echo "setup-test-tools: npm is not installed; cannot install Sarif.Multitool" >&2
+    exit 1
+  fi
+  # npm ci checks every tarball against the lockfile's integrity hash.
+  npm ci --silent --no-audit --no-fund >&2
+fi
+if [ ! -x "$MT" ]; then
+  echo "setup-test-tools: $MT missing after npm ci" >&2
+  exit 1
+fi
+printf '%s\n' "$PWD/$MT"
