@@ -929,3 +929,118 @@ fn results_without_a_location() {
         );
     }
 }
+
+/// The scanners' native JSON converted by shipgate against the SARIF the same tool wrote for
+/// the same scan: the same rules and results, and GitHub-ready output (our validator and the
+/// SDK's Ghas rules: zero errors). Image findings differ by design: the tool's SARIF pins them
+/// to the image tarball at line 1, ours to the Dockerfile's `FROM` line that brought the image
+/// in (a Dockerfile is placed in the scanned repository for that); other findings keep the
+/// tool's (rule, file, line).
+#[test]
+fn native_scanner_json_converts_like_the_tools_own_sarif() {
+    let Some(pairs) = shared("fixtures/sarif-pairs") else {
+        return;
+    };
+    let cases = json(&pairs.join("cases.json"));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut outputs = Vec::new();
+    for (i, case) in cases["pairs"].as_array().expect("pairs").iter().enumerate() {
+        let (Some(native), Some(sarif)) = (case["native"].as_str(), case["sarif"].as_str()) else {
+            continue;
+        };
+        let tool = json(&pairs.join(sarif));
+        let theirs: Vec<&Value> = tool["runs"][0]["results"]
+            .as_array()
+            .expect("results")
+            .iter()
+            .collect();
+        let image = theirs.iter().any(|r| {
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                .as_str()
+                .is_some_and(|u| u.ends_with(".tar.gz") || u.contains(':') && !u.starts_with('/'))
+        }) || native.contains("Imgs");
+        let root = dir.path().join(format!("repo{i}"));
+        std::fs::create_dir_all(&root).expect("mkdir");
+        if image {
+            std::fs::write(
+                root.join("Dockerfile"),
+                "# build\nFROM alpine:3.10\nRUN true\n",
+            )
+            .expect("write");
+        }
+        let out = dir.path().join(format!("native{i}.sarif"));
+        let log = convert(&pairs.join(native), &root, &out, &[]);
+        assert_github_ready(&log, native);
+        let ours: Vec<&Value> = log["runs"][0]["results"]
+            .as_array()
+            .expect("results")
+            .iter()
+            .collect();
+        let rules = |rs: &[&Value]| {
+            let mut v: Vec<String> = rs
+                .iter()
+                .map(|r| r["ruleId"].as_str().unwrap_or("").to_string())
+                .collect();
+            v.sort();
+            v
+        };
+        assert_eq!(
+            rules(&ours),
+            rules(&theirs),
+            "{native}: rule ids per result"
+        );
+        let place = |r: &Value| {
+            let l = &r["locations"][0]["physicalLocation"];
+            (
+                r["ruleId"].as_str().unwrap_or("").to_string(),
+                l["artifactLocation"]["uri"]
+                    .as_str()
+                    .unwrap_or("")
+                    .trim_start_matches('/')
+                    .to_string(),
+                l["region"]["startLine"].as_u64().unwrap_or(1),
+            )
+        };
+        if image {
+            for r in &ours {
+                let (_, uri, line) = place(r);
+                assert_eq!(
+                    (uri.as_str(), line),
+                    ("Dockerfile", 2),
+                    "{native}: image findings point at FROM"
+                );
+            }
+        } else {
+            // A directory scan: Grype's SARIF writes the scanned directory in front of each
+            // path (`/some/path/x`); ours are relative to that directory, the repository
+            // GitHub knows. Strip the scan's own source directory, read from its report.
+            let scanned = json(&pairs.join(native))["source"]["target"]
+                .as_str()
+                .map(|t| format!("{}/", t.trim_matches('/')))
+                .unwrap_or_default();
+            let a: BTreeSet<_> = ours.iter().map(|r| place(r)).collect();
+            let b: BTreeSet<_> = theirs
+                .iter()
+                .map(|r| {
+                    let (rule, uri, line) = place(r);
+                    let uri = uri
+                        .strip_prefix(scanned.as_str())
+                        .map(str::to_string)
+                        .unwrap_or(uri);
+                    (rule, uri, line)
+                })
+                .collect();
+            assert_eq!(a, b, "{native}: (rule, file, line)");
+        }
+        assert_eq!(own_errors(&out), Vec::<String>::new(), "{native}");
+        outputs.push(out);
+    }
+    assert_eq!(
+        outputs.len(),
+        5,
+        "Trivy, Grype image and directory, gitleaks, Semgrep"
+    );
+    if let Some(errors) = multitool_errors(&outputs) {
+        assert_eq!(errors, Vec::<String>::new());
+    }
+}
