@@ -110,18 +110,6 @@ fn run(cli: Cli) -> Result<ExitCode> {
 }
 
 /// The tool a format's reports come from, for the empty run of a clean report.
-fn format_tool(f: ingest::Format) -> Option<&'static str> {
-    use ingest::Format::*;
-    Some(match f {
-        EslintJson => "eslint",
-        RuffJson => "ruff",
-        MypyJson => "mypy",
-        PylintJson | PylintJson2 => "pylint",
-        Checkstyle => "checkstyle",
-        _ => return None,
-    })
-}
-
 fn sarif_convert(a: ConvertArgs) -> Result<ExitCode> {
     use shipgate::sarif::{self, Repo, Summary, build, limits::Limits};
     let root = repo_root(a.root.clone())?;
@@ -133,7 +121,7 @@ fn sarif_convert(a: ConvertArgs) -> Result<ExitCode> {
         match ing.report {
             ingest::Report::Findings(f) => {
                 if f.items.is_empty()
-                    && let Some(t) = format_tool(ing.format)
+                    && let Some(t) = ingest::Format::tool(ing.format)
                 {
                     tools.push(t.to_string());
                 }

@@ -225,6 +225,32 @@ impl Format {
         Format::ALL.iter().copied().find(|f| f.name() == name)
     }
 
+    /// The tool a findings format comes from, as its findings name it (`None` for SARIF,
+    /// whose driver names itself, and for the other kinds).
+    pub fn tool(self) -> Option<&'static str> {
+        use Format::*;
+        Some(match self {
+            EslintJson => "eslint",
+            RuffJson => "ruff",
+            MypyJson => "mypy",
+            PylintJson | PylintJson2 => "pylint",
+            Checkstyle => "checkstyle",
+            CargoJson => "clippy",
+            TrivyJson => "trivy",
+            GrypeJson => "grype",
+            NpmAuditJson => "npm-audit",
+            PipAuditJson => "pip-audit",
+            CargoAuditJson => "cargo-audit",
+            BanditJson => "bandit",
+            SemgrepJson => "semgrep",
+            CheckovJson => "checkov",
+            GitleaksJson => "gitleaks",
+            HadolintJson => "hadolint",
+            ShellcheckJson => "shellcheck",
+            _ => return None,
+        })
+    }
+
     /// What the format reports.
     pub fn kind(self) -> Kind {
         use Format::*;
