@@ -210,6 +210,11 @@ impl<F: FnMut(Piece)> Scanner<'_, F> {
     }
 
     fn ws(&mut self) -> Res<()> {
+        self.skip_ws(true)
+    }
+
+    /// Skips whitespace, passing it on to the skeleton (`keep`) or dropping it.
+    fn skip_ws(&mut self, keep: bool) -> Res<()> {
         loop {
             let buf = match self.input.fill_buf() {
                 Ok(b) => b,
@@ -225,7 +230,11 @@ impl<F: FnMut(Piece)> Scanner<'_, F> {
             if n == 0 {
                 return Ok(());
             }
-            self.take(n)?;
+            if keep {
+                self.take(n)?;
+            } else {
+                self.drop_bytes(n)?;
+            }
         }
     }
 
@@ -380,23 +389,7 @@ impl<F: FnMut(Piece)> Scanner<'_, F> {
 
     /// Whitespace between results, kept out of the skeleton.
     fn ws_dropped(&mut self) -> Res<()> {
-        loop {
-            let buf = match self.input.fill_buf() {
-                Ok(b) => b,
-                Err(e) => return Err(self.io_err(e)),
-            };
-            if buf.is_empty() {
-                return Ok(());
-            }
-            let n = buf
-                .iter()
-                .position(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
-                .unwrap_or(buf.len());
-            if n == 0 {
-                return Ok(());
-            }
-            self.drop_bytes(n)?;
-        }
+        self.skip_ws(false)
     }
 
     /// Any value, skipped by bracket and string matching (serde_json checks it later).
