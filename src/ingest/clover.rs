@@ -37,7 +37,7 @@
 //! - The file is the `path` attribute (istanbul, OpenClover: the full path), else `name`
 //!   (PHPUnit: the full path); a bare name is tried under its package's directory.
 
-use super::xml::{XmlReader, attr, attr_num};
+use super::xml::{Placed, XmlReader, attr, attr_num};
 use super::{Ctx, Head, ParseError};
 use crate::model::{BranchLine, Coverage, FileCoverage, Function, LineHits};
 use quick_xml::events::{BytesStart, Event};
@@ -100,10 +100,14 @@ pub fn parse(input: &mut dyn BufRead, ctx: &Ctx) -> Result<Coverage, ParseError>
     let mut packages: Vec<String> = Vec::new();
     let mut file: Option<FileAcc> = None;
     loop {
-        let at = xr.offset();
         // Depth outside the event: a child of an open <file> sits at the file's own depth.
-        let depth = xr.depth();
-        match xr.next()? {
+        let Placed {
+            at,
+            before: depth,
+            ev,
+            ..
+        } = xr.next_placed()?;
+        match ev {
             Event::Start(e) | Event::Empty(e) if !saw_root => {
                 saw_root = true;
                 if e.local_name().as_ref() != "coverage" {

@@ -4,7 +4,7 @@
 //! `<methods>` only feed the function list, so no line is counted twice. Branches come from
 //! `condition-coverage="50% (1/2)"`. File names are resolved against the `<sources>` roots.
 
-use super::xml::{XmlReader, attr, push_text};
+use super::xml::{Placed, XmlReader, attr, push_text};
 use super::{Ctx, Head, ParseError};
 use crate::model::{BranchLine, Coverage, DeclaredTotals, FileCoverage, Function, LineHits};
 use quick_xml::events::{BytesStart, Event};
@@ -40,9 +40,13 @@ pub fn parse(input: &mut dyn BufRead, ctx: &Ctx) -> Result<Coverage, ParseError>
     let mut method: Option<Function> = None;
     let mut saw_root = false;
     loop {
-        let at = xr.offset();
-        let depth_before = xr.depth();
-        match xr.next()? {
+        let Placed {
+            at,
+            before: depth_before,
+            ev,
+            ..
+        } = xr.next_placed()?;
+        match ev {
             Event::Start(e) | Event::Empty(e) if !saw_root => {
                 saw_root = true;
                 if e.local_name().as_ref() != "coverage" {

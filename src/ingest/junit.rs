@@ -58,7 +58,7 @@
 //!   (concatenated reports), a `<testcase>` inside a `<testcase>`, and everything malformed or
 //!   truncated that the XML reader rejects.
 
-use super::xml::{XmlReader, attr, push_text, text_piece};
+use super::xml::{Placed, XmlReader, attr, push_text, text_piece};
 use super::{Ctx, Head, ParseError};
 use crate::model::{TestCase, TestRun, TestStatus, TestSuite};
 use quick_xml::events::{BytesStart, Event};
@@ -309,10 +309,14 @@ pub fn parse(input: &mut dyn BufRead, ctx: &Ctx) -> Result<TestRun, ParseError> 
     };
     let mut saw_root = false;
     loop {
-        let at = xr.offset();
-        let depth_before = xr.depth();
         let mut skip = false;
-        match xr.next()? {
+        let Placed {
+            at,
+            before: depth_before,
+            ev,
+            ..
+        } = xr.next_placed()?;
+        match ev {
             Event::Start(e) if !saw_root => {
                 saw_root = true;
                 let is_suite = root_is_suite(&e, at)?;

@@ -27,7 +27,7 @@
 //! (a reference to one is an error), and control characters that XML forbids (NUL...) are an
 //! error, as any conforming XML parser reports them.
 
-use super::xml::{XmlReader, check_chars, push_text, text_piece};
+use super::xml::{Placed, XmlReader, check_chars, push_text, text_piece};
 use super::{Ctx, Head, ParseError};
 use crate::model::{TestCase, TestRun, TestStatus, TestSuite};
 use quick_xml::events::{BytesStart, Event};
@@ -90,14 +90,7 @@ pub fn parse(input: &mut dyn BufRead, ctx: &Ctx) -> Result<TestRun, ParseError> 
     let mut trail = Trail::default();
     let mut saw_root = false;
     loop {
-        let at = xr.offset();
-        let before = xr.depth();
-        let ev = xr.next()?;
-        let depth = match ev {
-            Event::Start(_) => before + 1,
-            Event::End(_) => before.saturating_sub(1),
-            _ => before,
-        };
+        let Placed { at, depth, ev, .. } = xr.next_placed()?;
         let is_start = matches!(ev, Event::Start(_));
         match ev {
             Event::Start(e) | Event::Empty(e) if !saw_root => {

@@ -25,7 +25,7 @@
 //! dot. Durations are `[d.]hh:mm:ss.fffffff` (TimeSpan).
 
 use super::nunit::{Trail, attrs, non_empty, stack_location};
-use super::xml::{XmlReader, push_text, text_piece};
+use super::xml::{Placed, XmlReader, push_text, text_piece};
 use super::{Ctx, Head, ParseError};
 use crate::model::{TestCase, TestRun, TestStatus, TestSuite};
 use quick_xml::events::{BytesStart, Event};
@@ -73,14 +73,12 @@ pub fn parse(input: &mut dyn BufRead, ctx: &Ctx) -> Result<TestRun, ParseError> 
     let mut unit_test: Option<(String, usize)> = None;
     let mut saw_root = false;
     loop {
-        let at = xr.offset();
-        let before = xr.depth();
-        let ev = xr.next()?;
-        let depth = match ev {
-            Event::Start(_) => before + 1,
-            Event::End(_) => before.saturating_sub(1),
-            _ => before,
-        };
+        let Placed {
+            at,
+            before,
+            depth,
+            ev,
+        } = xr.next_placed()?;
         let is_start = matches!(ev, Event::Start(_));
         match ev {
             Event::Start(e) | Event::Empty(e) => {

@@ -57,6 +57,18 @@ impl BufRead for Bounded<'_> {
     }
 }
 
+/// An event with its byte offset and the depth before and after it.
+pub struct Placed<'a> {
+    /// Byte offset where the event starts.
+    pub at: u64,
+    /// Nesting depth before the event.
+    pub before: usize,
+    /// Nesting depth after the event.
+    pub depth: usize,
+    /// The event.
+    pub ev: Event<'a>,
+}
+
 /// Pull parser over one XML document.
 pub struct XmlReader<'a> {
     reader: quick_xml::Reader<Bounded<'a>>,
@@ -163,6 +175,26 @@ impl<'a> XmlReader<'a> {
             _ => {}
         }
         Ok(ev)
+    }
+
+    /// The next event with where it starts and the nesting depth around it, so parsers do not
+    /// derive them: `before` is the depth before the event (a start tag's parent level),
+    /// `depth` the depth after it (inside a start tag, back at the parent after an end tag).
+    pub fn next_placed(&mut self) -> Result<Placed<'_>, ParseError> {
+        let at = self.offset();
+        let before = self.depth;
+        let ev = self.next()?;
+        let depth = match ev {
+            Event::Start(_) => before + 1,
+            Event::End(_) => before.saturating_sub(1),
+            _ => before,
+        };
+        Ok(Placed {
+            at,
+            before,
+            depth,
+            ev,
+        })
     }
 
     /// Hands the bytes already buffered after the last event to `f` (with their offset in the
