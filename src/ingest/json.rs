@@ -227,3 +227,64 @@ where
         Ok(found)
     }
 }
+
+/// Names the key of [`ListOrKeyed`].
+pub trait ListKey {
+    /// The object key that holds the list.
+    const KEY: &'static str;
+    /// What the document should be, for error messages.
+    const EXPECTING: &'static str;
+}
+
+/// A list written bare (`[...]`) or under one key of an object (`{"KEY": [...], ...}`): the
+/// two shapes several tools' reports take across versions and options (pip-audit, Pylint
+/// `json`/`json2`, ShellCheck `json`/`json1`). A `null` under the key is an empty list; other
+/// keys of the object are skipped without being kept.
+pub struct ListOrKeyed<T, K> {
+    /// The elements.
+    pub items: Vec<T>,
+    /// Whether they came under the key (so JSON pointers into them start with `/KEY`).
+    pub keyed: bool,
+    key: std::marker::PhantomData<K>,
+}
+
+impl<'de, T: serde::Deserialize<'de>, K: ListKey> serde::Deserialize<'de> for ListOrKeyed<T, K> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::{self, IgnoredAny, MapAccess, SeqAccess, Visitor};
+        struct V<T, K>(std::marker::PhantomData<(T, K)>);
+        impl<'de, T: serde::Deserialize<'de>, K: ListKey> Visitor<'de> for V<T, K> {
+            type Value = ListOrKeyed<T, K>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str(K::EXPECTING)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                let mut items = Vec::new();
+                while let Some(x) = seq.next_element()? {
+                    items.push(x);
+                }
+                Ok(ListOrKeyed {
+                    items,
+                    keyed: false,
+                    key: std::marker::PhantomData,
+                })
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut items = None;
+                while let Some(k) = map.next_key::<String>()? {
+                    if k == K::KEY {
+                        items = Some(map.next_value::<Option<Vec<T>>>()?.unwrap_or_default());
+                    } else {
+                        map.next_value::<IgnoredAny>()?;
+                    }
+                }
+                let items = items.ok_or_else(|| de::Error::missing_field(K::KEY))?;
+                Ok(ListOrKeyed {
+                    items,
+                    keyed: true,
+                    key: std::marker::PhantomData,
+                })
+            }
+        }
+        d.deserialize_any(V::<T, K>(std::marker::PhantomData))
+    }
+}

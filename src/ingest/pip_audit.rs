@@ -22,8 +22,6 @@ use super::scan::{self, AdvisoryHelp};
 use super::{Ctx, Head, ParseError};
 use crate::model::{Category, Finding, Findings, Level, PackageRef, RuleInfo};
 use serde::Deserialize;
-use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
-use std::fmt;
 use std::io::BufRead;
 
 /// `dependencies` holding `vulns` (or the older bare list).
@@ -59,38 +57,11 @@ struct Vuln {
     description: String,
 }
 
-struct Document(Vec<Dependency>);
-
-impl<'de> Deserialize<'de> for Document {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Document;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("an object with \"dependencies\" or a list of dependencies")
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Document, A::Error> {
-                let mut deps = Vec::new();
-                while let Some(d) = seq.next_element()? {
-                    deps.push(d);
-                }
-                Ok(Document(deps))
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Document, A::Error> {
-                let mut deps = None;
-                while let Some(k) = map.next_key::<String>()? {
-                    if k == "dependencies" {
-                        deps = Some(map.next_value()?);
-                    } else {
-                        map.next_value::<IgnoredAny>()?;
-                    }
-                }
-                deps.map(Document)
-                    .ok_or_else(|| de::Error::missing_field("dependencies"))
-            }
-        }
-        d.deserialize_any(V)
-    }
+/// The dependency list, bare or under `dependencies`.
+struct DepsKey;
+impl json::ListKey for DepsKey {
+    const KEY: &'static str = "dependencies";
+    const EXPECTING: &'static str = "an object with \"dependencies\" or a list of dependencies";
 }
 
 /// Files pip-audit is commonly pointed at, in the order they are tried.
@@ -105,7 +76,8 @@ const MANIFESTS: &[&str] = &[
 
 /// Parses a pip-audit JSON report.
 pub fn parse(input: &mut dyn BufRead, ctx: &Ctx) -> Result<Findings, ParseError> {
-    let Document(deps) = json::read_document(input, "pip-audit")?;
+    let deps =
+        json::read_document::<json::ListOrKeyed<Dependency, DepsKey>>(input, "pip-audit")?.items;
     let mut out = Findings::default();
     let mut wanted: Vec<(usize, String, String)> = Vec::new();
     for d in &deps {

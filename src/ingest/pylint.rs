@@ -19,8 +19,6 @@ use super::sarif::{nullable, positive};
 use super::{Ctx, Head, ParseError};
 use crate::model::{Category, Finding, Findings, Level, Location};
 use serde::Deserialize;
-use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
-use std::fmt;
 use std::io::BufRead;
 
 /// The old array of `{message-id, symbol}`.
@@ -64,44 +62,19 @@ struct Message {
     absolute_path: Option<String>,
 }
 
-/// The messages of either shape.
-struct Messages(Vec<Message>, &'static str);
-
-impl<'de> Deserialize<'de> for Messages {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Messages;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("an array of Pylint messages or a json2 object with \"messages\"")
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Messages, A::Error> {
-                let mut v = Vec::new();
-                while let Some(m) = seq.next_element()? {
-                    v.push(m);
-                }
-                Ok(Messages(v, ""))
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Messages, A::Error> {
-                let mut v = None;
-                while let Some(k) = map.next_key::<String>()? {
-                    if k == "messages" {
-                        v = Some(map.next_value()?);
-                    } else {
-                        map.next_value::<IgnoredAny>()?;
-                    }
-                }
-                let v = v.ok_or_else(|| de::Error::missing_field("messages"))?;
-                Ok(Messages(v, "/messages"))
-            }
-        }
-        d.deserialize_any(V)
-    }
+/// The messages, bare (`json`) or under `messages` (`json2`).
+struct MessagesKey;
+impl json::ListKey for MessagesKey {
+    const KEY: &'static str = "messages";
+    const EXPECTING: &'static str =
+        "an array of Pylint messages or a json2 object with \"messages\"";
 }
 
 /// Parses a Pylint `json` or `json2` report.
 pub fn parse(input: &mut dyn BufRead, ctx: &Ctx) -> Result<Findings, ParseError> {
-    let Messages(messages, base) = json::read_document(input, "Pylint")?;
+    let doc: json::ListOrKeyed<Message, MessagesKey> = json::read_document(input, "Pylint")?;
+    let base = if doc.keyed { "/messages" } else { "" };
+    let messages = doc.items;
     let mut out = Findings::default();
     for (i, m) in messages.into_iter().enumerate() {
         let kind = m.kind.trim().to_ascii_lowercase();

@@ -12,8 +12,6 @@ use super::sarif::{nullable, positive};
 use super::{Ctx, Head, ParseError};
 use crate::model::{Category, Finding, Findings, Level, Location};
 use serde::Deserialize;
-use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
-use std::fmt;
 use std::io::BufRead;
 
 /// `{"comments": ...}`, or an array of objects with `endLine`, `endColumn`, `code`, `level`.
@@ -53,47 +51,17 @@ struct Comment {
     message: String,
 }
 
-struct Document(Vec<Comment>);
-
-impl<'de> Deserialize<'de> for Document {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Document;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("an object with \"comments\" or an array of comments")
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Document, A::Error> {
-                let mut out = Vec::new();
-                while let Some(c) = seq.next_element()? {
-                    out.push(c);
-                }
-                Ok(Document(out))
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Document, A::Error> {
-                let mut comments = None;
-                while let Some(k) = map.next_key::<String>()? {
-                    if k == "comments" {
-                        comments = Some(
-                            map.next_value::<Option<Vec<Comment>>>()?
-                                .unwrap_or_default(),
-                        );
-                    } else {
-                        map.next_value::<IgnoredAny>()?;
-                    }
-                }
-                comments
-                    .map(Document)
-                    .ok_or_else(|| de::Error::missing_field("comments"))
-            }
-        }
-        d.deserialize_any(V)
-    }
+/// The comments, bare (`json`) or under `comments` (`json1`).
+struct CommentsKey;
+impl json::ListKey for CommentsKey {
+    const KEY: &'static str = "comments";
+    const EXPECTING: &'static str = "an object with \"comments\" or an array of comments";
 }
 
 /// Parses a ShellCheck JSON report.
 pub fn parse(input: &mut dyn BufRead, ctx: &Ctx) -> Result<Findings, ParseError> {
-    let Document(comments) = json::read_document(input, "ShellCheck")?;
+    let comments =
+        json::read_document::<json::ListOrKeyed<Comment, CommentsKey>>(input, "ShellCheck")?.items;
     let mut out = Findings::default();
     for (i, c) in comments.iter().enumerate() {
         let level = match c.level.trim().to_ascii_lowercase().as_str() {
