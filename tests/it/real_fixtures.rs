@@ -9,7 +9,6 @@ use serde_json::Value;
 use shipgate::ingest::{self, PathResolver, Report};
 use shipgate::model::TestStatus;
 use std::collections::BTreeMap;
-use std::path::Path;
 
 /// Formats the script records that issue 2 does not read (yet): named so the test says so.
 const NOT_READ: &[&str] = &["go-test-json", "jacoco-csv", "gcovr-json-summary"];
@@ -244,16 +243,23 @@ fn check_findings(f: &shipgate::model::Findings, exp: &Value) -> Vec<String> {
     e
 }
 
-/// The bundled examples the README's first command reads exist and each is read without error.
+/// The README's first command (the main job on the bundled example) runs and gives a verdict:
+/// exit 0 or 1, never a usage or input error.
 #[test]
-fn readme_examples_are_readable() {
-    let root = fixture("real");
-    for rel in [
-        "coverage-py/coverage.xml",
-        "pytest/junit.xml",
-        "eslint/eslint.sarif",
-    ] {
-        let p = root.join(rel);
-        assert!(Path::new(&p).exists(), "{}", p.display());
-    }
+fn readme_first_command_gives_a_verdict() {
+    let readme = std::fs::read_to_string(crate::support::repo().join("README.md")).unwrap();
+    let line = readme
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("cargo run --release -- "))
+        .expect("README has a `cargo run --release -- ...` command");
+    let args: Vec<&str> = line.split_whitespace().collect();
+    let out = crate::support::shipgate(&args, &crate::support::repo());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "`{line}`: {:?}\n{}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("Quality gate"), "{stdout}");
 }
