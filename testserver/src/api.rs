@@ -154,6 +154,17 @@ fn s(v: &Value, k: &str) -> Option<String> {
     v.get(k).and_then(Value::as_str).map(str::to_string)
 }
 
+/// Position of the item whose id is the numeric path parameter `param`; 404 when none.
+fn index_by_id(
+    call: &Call,
+    param: &str,
+    mut ids: impl Iterator<Item = u64>,
+) -> Result<usize, Reply> {
+    let id = num_param(call, param)?;
+    ids.position(|x| x == id)
+        .ok_or_else(|| Reply::not_found(call.docs()))
+}
+
 fn num_param(call: &Call, name: &str) -> Result<u64, Reply> {
     call.param(name)
         .parse()
@@ -261,12 +272,7 @@ fn repo_delete(st: &mut State, call: &Call) -> Res {
 // ---- workflow runs and pending deployments --------------------------------------------------
 
 fn run_index(st: &State, call: &Call, idx: usize) -> Result<usize, Reply> {
-    let id = num_param(call, "run_id")?;
-    st.repos[idx]
-        .runs
-        .iter()
-        .position(|w| w.id == id)
-        .ok_or_else(|| Reply::not_found(call.docs()))
+    index_by_id(call, "run_id", st.repos[idx].runs.iter().map(|w| w.id))
 }
 
 fn run_get(st: &mut State, call: &Call) -> Res {
@@ -616,12 +622,11 @@ fn check_create(st: &mut State, call: &Call) -> Res {
 }
 
 fn check_index(st: &State, call: &Call, idx: usize) -> Result<usize, Reply> {
-    let id = num_param(call, "check_run_id")?;
-    st.repos[idx]
-        .check_runs
-        .iter()
-        .position(|c| c.id == id)
-        .ok_or_else(|| Reply::not_found(call.docs()))
+    index_by_id(
+        call,
+        "check_run_id",
+        st.repos[idx].check_runs.iter().map(|c| c.id),
+    )
 }
 
 fn check_get(st: &mut State, call: &Call) -> Res {
@@ -1206,12 +1211,11 @@ fn deployment_create(st: &mut State, call: &Call) -> Res {
 }
 
 fn deployment_index(st: &State, call: &Call, idx: usize) -> Result<usize, Reply> {
-    let id = num_param(call, "deployment_id")?;
-    st.repos[idx]
-        .deployments
-        .iter()
-        .position(|d| d.id == id)
-        .ok_or_else(|| Reply::not_found(call.docs()))
+    index_by_id(
+        call,
+        "deployment_id",
+        st.repos[idx].deployments.iter().map(|d| d.id),
+    )
 }
 
 fn deployment_get(st: &mut State, call: &Call) -> Res {
@@ -1545,12 +1549,14 @@ fn policy_create(st: &mut State, call: &Call) -> Res {
 }
 
 fn policy_index(st: &State, call: &Call, idx: usize, e: usize) -> Result<usize, Reply> {
-    let id = num_param(call, "branch_policy_id")?;
-    st.repos[idx].environments[e]
-        .branch_policies
-        .iter()
-        .position(|p| p.id == id)
-        .ok_or_else(|| Reply::not_found(call.docs()))
+    index_by_id(
+        call,
+        "branch_policy_id",
+        st.repos[idx].environments[e]
+            .branch_policies
+            .iter()
+            .map(|p| p.id),
+    )
 }
 
 fn policy_get(st: &mut State, call: &Call) -> Res {
