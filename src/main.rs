@@ -36,8 +36,8 @@ fn main() -> ExitCode {
     };
     init_tracing();
     // octocrab and reqwest both use rustls; exactly one crypto provider (ring) is compiled in and
-    // installed here, before any client exists. Err only means one is installed already.
-    let _ = rustls::crypto::ring::default_provider().install_default();
+    // installed here, before any client exists.
+    shipgate::install_crypto_provider();
     // The gate and config commands report every error as a usage, configuration or input
     // problem (2); their "checked thing is bad" outcome is a verdict, returned as 1.
     let always_2 = !matches!(cli.command, Command::Inspect(_));

@@ -18,6 +18,17 @@ use shipgate_testserver::{
 const TOKEN: &str = "ghs_write_all";
 const REPO: &str = "octo/app";
 
+/// reqwest is built with `rustls-no-provider` when the whole workspace is compiled together
+/// (features unify with shipgate's), so a client needs the one provider installed first.
+fn install_crypto_provider() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
+fn client() -> Client {
+    install_crypto_provider();
+    Client::new()
+}
+
 struct Gh {
     s: shipgate_testserver::Server,
     c: Client,
@@ -80,7 +91,7 @@ fn gh() -> Option<Gh> {
     let root = s.url();
     Some(Gh {
         s,
-        c: Client::new(),
+        c: client(),
         root,
         token: Some(TOKEN.into()),
     })
@@ -1606,6 +1617,7 @@ async fn async_clients_use_it_too() {
     };
     s.create_repo(RepoSpec::new(REPO));
     s.add_token(TOKEN, TokenSpec::write_all());
+    install_crypto_provider();
     let c = reqwest::Client::new();
     let r = c
         .get(format!("{}/repos/octo/app", s.url()))
