@@ -4,6 +4,7 @@
 //! evaluate and publish it. The library never prints; the binary in `main.rs` does.
 
 pub mod gate;
+pub mod github;
 pub mod ingest;
 pub mod model;
 pub mod render;
