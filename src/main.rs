@@ -570,7 +570,7 @@ fn gate_cmd(args: GateArgs) -> Result<ExitCode> {
     }
     // Publishing never changes the gate's exit code.
     if let (Some(s), Some(json)) = (session, &report_json) {
-        publishing::finish(s, json, &publish_opts);
+        publishing::finish(s, json, &gathered.bundle.coverage, &publish_opts);
     }
     Ok(if verdict.passed {
         ExitCode::SUCCESS

@@ -140,8 +140,13 @@ impl Session {
         }
     }
 
-    /// Runs a future on the session's runtime with its client.
-    pub fn block_on<F: std::future::Future>(&self, f: impl FnOnce(&Client) -> F) -> F::Output {
-        self.rt.block_on(f(&self.client))
+    /// The client.
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    /// Runs a future on the session's runtime.
+    pub fn block_on<F: std::future::Future>(&self, f: F) -> F::Output {
+        self.rt.block_on(f)
     }
 }

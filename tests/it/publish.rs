@@ -820,3 +820,110 @@ fn publish_report_from_a_workflow_run() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("bad.json:1:"), "{}", stderr(&o));
 }
+
+#[test]
+fn uncovered_changed_lines_are_annotated() {
+    let Some(gh) = server() else { return };
+    // The PR adds lines 1-5 of src/app.py (the server's patch: "@@ -1,1 +1,5 @@").
+    let pr = open_pr(&gh, "feature");
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("src")).unwrap();
+    std::fs::write(dir.path().join("src/app.py"), "a\nb\nc\nd\ne\nf\ng\n").unwrap();
+    // Lines 2, 3, 5 and 7 never ran; 7 is not changed by the PR.
+    let lcov = "TN:\nSF:src/app.py\nDA:1,1\nDA:2,0\nDA:3,0\nDA:4,3\nDA:5,0\nDA:7,0\nLF:6\nLH:2\nend_of_record\n";
+    std::fs::write(dir.path().join("lcov.info"), lcov).unwrap();
+    let env = pr_env(&gh, dir.path(), &pr, TOKEN);
+    let root = dir.path().display().to_string();
+    let o = run(
+        dir.path(),
+        &[
+            "gate",
+            "--publish",
+            "--coverage",
+            "lcov.info",
+            "--root",
+            &root,
+            "--comment",
+            "off",
+        ],
+        &env,
+    );
+    assert!(o.status.code().is_some_and(|c| c < 2), "{}", stderr(&o));
+    let run = gh.check_runs(REPO).pop().unwrap();
+    let got: Vec<(u64, u64, String)> = run
+        .annotations
+        .iter()
+        .map(|a| {
+            (
+                a["start_line"].as_u64().unwrap(),
+                a["end_line"].as_u64().unwrap(),
+                a["path"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [(2, 3, "src/app.py".into()), (5, 5, "src/app.py".into())]
+    );
+    assert_eq!(
+        gh.requests_matching("GET", "/repos/octo/app/pulls/*/files")
+            .len(),
+        1
+    );
+}
+
+#[test]
+fn long_reports_are_cut_to_githubs_limits() {
+    let Some(gh) = server() else { return };
+    let pr = open_pr(&gh, "feature");
+    let dir = tempfile::tempdir().unwrap();
+    // 60 failing tests with 2,000-character names (the verdict lists 50 of them): the
+    // Markdown is over 65,535 characters.
+    let mut cases = String::new();
+    for i in 0..60 {
+        cases.push_str(&format!(
+            r#"<testcase classname="t" name="test_{i}_{}" file="tests/t.py" line="{}"><failure message="assert False">x</failure></testcase>"#,
+            "x".repeat(2000),
+            i + 1,
+        ));
+    }
+    std::fs::write(
+        dir.path().join("junit.xml"),
+        format!(r#"<testsuites><testsuite name="s" tests="60" failures="60">{cases}</testsuite></testsuites>"#),
+    )
+    .unwrap();
+    let env = pr_env(&gh, dir.path(), &pr, TOKEN);
+    let o = run(
+        dir.path(),
+        &[
+            "gate",
+            "--publish",
+            "--tests",
+            "junit.xml",
+            "--format",
+            "markdown",
+        ],
+        &env,
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let full = String::from_utf8(o.stdout).unwrap();
+    assert!(
+        full.chars().count() > 65_536,
+        "the uncut report is {} characters",
+        full.chars().count()
+    );
+    let run = gh.check_runs(REPO).pop().unwrap();
+    let summary = run.summary.unwrap();
+    assert!(summary.chars().count() <= 65_535);
+    assert!(
+        summary.contains("the full report is in"),
+        "{}",
+        &summary[summary.len() - 300..]
+    );
+    assert!(summary.contains("https://github.com/octo/app/actions/runs/4242"));
+    let c = gh.comments(REPO, pr.number);
+    assert_eq!(c.len(), 1);
+    assert!(c[0].body.chars().count() <= 65_536);
+    assert!(c[0].body.contains("This comment is shortened"));
+    assert_eq!(run.annotations.len(), 60);
+}
