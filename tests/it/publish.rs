@@ -927,3 +927,90 @@ fn long_reports_are_cut_to_githubs_limits() {
     assert!(c[0].body.contains("This comment is shortened"));
     assert_eq!(run.annotations.len(), 60);
 }
+
+#[test]
+fn action_inputs_proxy_and_bad_input() {
+    let Some(gh) = server() else { return };
+    let pr = open_pr(&gh, "feature");
+
+    // The Action's inputs as INPUT_* variables.
+    let dir = tempfile::tempdir().unwrap();
+    let j = junit(dir.path(), 1);
+    let mut env = pr_env(&gh, dir.path(), &pr, "");
+    env.retain(|(k, _)| k != "GITHUB_TOKEN");
+    for (k, v) in [
+        ("INPUT_TOKEN", TOKEN),
+        ("INPUT_PUBLISH", "true"),
+        ("INPUT_GATE_NAME", "backend"),
+        ("INPUT_COMMENT", "on-failure"),
+        ("INPUT_STATUS", "true"),
+    ] {
+        env.push((k.into(), v.into()));
+    }
+    let o = run(dir.path(), &["gate", "--tests", j.to_str().unwrap()], &env);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(gh.check_runs(REPO)[0].name, "backend");
+    assert!(
+        gh.comments(REPO, pr.number)[0]
+            .body
+            .starts_with("<!-- shipgate:backend -->")
+    );
+    assert_eq!(gh.statuses(REPO)[0].context, "backend");
+    assert_eq!(gh.statuses(REPO)[0].state, "failure");
+    // INPUT_PUBLISH=false publishes nothing.
+    gh.clear_requests();
+    let env2: Vec<(String, String)> = env
+        .iter()
+        .map(|(k, v)| {
+            (
+                k.clone(),
+                if k == "INPUT_PUBLISH" {
+                    "false".into()
+                } else {
+                    v.clone()
+                },
+            )
+        })
+        .collect();
+    let o = run(dir.path(), &["gate", "--tests", j.to_str().unwrap()], &env2);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(gh.requests().is_empty());
+
+    // Unreadable input: exit 2, and the check run started is completed, not left running.
+    let o = run(dir.path(), &["gate", "--tests", "missing.xml"], &env);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let last = gh.check_runs(REPO).pop().unwrap();
+    assert_eq!(last.status, "completed");
+    assert_eq!(last.conclusion.as_deref(), Some("failure"));
+    assert_eq!(last.title.as_deref(), Some("shipgate could not run"));
+
+    // HTTP_PROXY is honoured: the request goes to the proxy, in absolute form.
+    let proxy = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let proxy_url = format!("http://{}", proxy.local_addr().unwrap());
+    let seen = std::thread::spawn(move || {
+        use std::io::{Read, Write};
+        let (mut s, _) = proxy.accept().unwrap();
+        let mut buf = [0u8; 4096];
+        let n = s.read(&mut buf).unwrap();
+        let head = String::from_utf8_lossy(&buf[..n]).into_owned();
+        let _ = s.write_all(
+            b"HTTP/1.1 502 Bad Gateway\r\ncontent-length: 0\r\nconnection: close\r\n\r\n",
+        );
+        head.lines().next().unwrap_or("").to_string()
+    });
+    gh.clear_requests();
+    let mut env3 = env.clone();
+    env3.push(("HTTP_PROXY".into(), proxy_url));
+    env3.push(("SHIPGATE_RETRY_MAX_SECONDS".into(), "0".into()));
+    let o = run(
+        dir.path(),
+        &["gate", "--tests", j.to_str().unwrap(), "--comment", "off"],
+        &env3,
+    );
+    assert_eq!(o.status.code(), Some(1), "the gate's code: {}", stderr(&o));
+    let line = seen.join().unwrap();
+    assert!(
+        line.starts_with(&format!("POST {}/repos/octo/app/check-runs ", gh.url())),
+        "{line}"
+    );
+}
