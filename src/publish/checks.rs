@@ -183,8 +183,17 @@ pub async fn finish(
     let mut done = 0usize;
     let last = batches.len() - 1;
     for (i, batch) in batches.into_iter().enumerate() {
-        let mut output = json!({"title": title, "summary": summary});
-        if !text.is_empty() {
+        // GitHub wants a title and summary with every output; the last request sets the real
+        // ones, the batches before it a short progress line (not 65 KB each time).
+        let mut output = if i == last {
+            json!({"title": title, "summary": summary})
+        } else {
+            json!({
+                "title": "Quality gate: adding annotations",
+                "summary": format!("Adding annotations: {} of {}.", done + batch.len(), sent.len()),
+            })
+        };
+        if !text.is_empty() && i == last {
             output["text"] = json!(text);
         }
         if !batch.is_empty() {

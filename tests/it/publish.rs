@@ -456,11 +456,12 @@ fn rerun_updates_the_same_comment() {
 fn two_concurrent_runs_leave_one_comment() {
     let Some(gh) = server() else { return };
     let pr = open_pr(&gh, "feature");
-    // Slow comment creation makes both runs list before either has created its comment.
+    // Slow answers to listing the comments (the server answers with the state at the time of
+    // the request): both runs see no comment, both create one, and must then converge.
     gh.inject(
-        Fault::delay(Duration::from_millis(400))
+        Fault::delay(Duration::from_millis(1500))
             .on("/repos/octo/app/issues/*/comments")
-            .method("POST"),
+            .method("GET"),
     );
     let dirs: Vec<tempfile::TempDir> = (0..2).map(|_| tempfile::tempdir().unwrap()).collect();
     let children: Vec<std::process::Child> = dirs
