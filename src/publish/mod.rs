@@ -284,3 +284,85 @@ pub async fn publish(
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ctx(
+        event: &str,
+        payload: &serde_json::Value,
+        git_ref: &str,
+    ) -> (GithubContext, tempfile::NamedTempFile) {
+        let tmp = tempfile::NamedTempFile::new().unwrap();
+        std::fs::write(tmp.path(), serde_json::to_vec(payload).unwrap()).unwrap();
+        let c = GithubContext {
+            actions: true,
+            event_name: Some(event.into()),
+            event_path: Some(tmp.path().to_path_buf()),
+            git_ref: Some(git_ref.into()),
+            sha: Some("f".repeat(40)),
+            ..Default::default()
+        };
+        (c, tmp)
+    }
+
+    fn shared_event(name: &str) -> Option<serde_json::Value> {
+        let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../shared/github-events")
+            .join(name);
+        Some(serde_json::from_slice(&std::fs::read(p).ok()?).unwrap())
+    }
+
+    #[test]
+    fn targets_from_real_payloads() {
+        // GitHub's own examples (../shared/github-events); skipped without them.
+        let Some(pr) = shared_event("pull_request.opened.0.json") else {
+            return;
+        };
+        let (c, _t) = ctx("pull_request", &pr, "refs/pull/2/merge");
+        assert_eq!(
+            target_from(&c, None),
+            Some(Target {
+                sha: "ec26c3e57ca3a959ca5aad62de7213c562f8c821".into(),
+                pr: Some(2)
+            })
+        );
+        let Some(wr) = shared_event("workflow_run.completed.2.json") else {
+            return;
+        };
+        let (c, _t) = ctx("workflow_run", &wr, "refs/heads/master");
+        assert_eq!(
+            target_from(&c, None),
+            Some(Target {
+                sha: "3484a3fb816e0859fd6e1cea078d76385ff50625".into(),
+                pr: Some(2)
+            })
+        );
+        // No pull request in the payload (forks): the report's ref gives it.
+        let Some(wr0) = shared_event("workflow_run.completed.0.json") else {
+            return;
+        };
+        let (c, _t) = ctx("workflow_run", &wr0, "refs/heads/main");
+        assert_eq!(
+            target_from(&c, Some("refs/pull/17/merge")),
+            Some(Target {
+                sha: "5779607b49aab1200488439f02372c57b4f75444".into(),
+                pr: Some(17)
+            })
+        );
+        assert_eq!(target_from(&c, None).unwrap().pr, None);
+        // A push: GITHUB_SHA, no pull request.
+        let Some(push) = shared_event("push.event.4.json") else {
+            return;
+        };
+        let (c, _t) = ctx("push", &push, "refs/heads/main");
+        assert_eq!(
+            target_from(&c, None),
+            Some(Target {
+                sha: "f".repeat(40),
+                pr: None
+            })
+        );
+    }
+}

@@ -958,6 +958,30 @@ fn action_inputs_proxy_and_bad_input() {
     );
     assert_eq!(gh.statuses(REPO)[0].context, "backend");
     assert_eq!(gh.statuses(REPO)[0].state, "failure");
+    // A second gate on the same pull request (a monorepo): its own check run and comment.
+    let o = run(
+        dir.path(),
+        &[
+            "gate",
+            "--tests",
+            j.to_str().unwrap(),
+            "--gate-name",
+            "frontend",
+            "--comment",
+            "always",
+        ],
+        &env,
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let names: Vec<String> = gh.check_runs(REPO).into_iter().map(|r| r.name).collect();
+    assert_eq!(names, ["backend", "frontend"]);
+    let bodies: Vec<String> = gh
+        .comments(REPO, pr.number)
+        .into_iter()
+        .map(|c| c.body)
+        .collect();
+    assert_eq!(bodies.len(), 2);
+    assert!(bodies[1].starts_with("<!-- shipgate:frontend -->"));
     // INPUT_PUBLISH=false publishes nothing.
     gh.clear_requests();
     let env2: Vec<(String, String)> = env
