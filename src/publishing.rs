@@ -49,8 +49,15 @@ pub fn report_outcome(out: &Outcome, gate: &str) -> bool {
             out.annotations_sent
         );
     }
-    if let Some(c) = &out.comment {
-        eprintln!("published: pull-request comment: {c:?}");
+    use publish::comment::Action;
+    match &out.comment {
+        Some(Action::Created(id)) => eprintln!("published: pull-request comment {id} (created)"),
+        Some(Action::Updated(id)) => eprintln!("published: pull-request comment {id} (updated)"),
+        Some(Action::Unchanged(id)) => eprintln!("pull-request comment {id} unchanged"),
+        Some(Action::Deleted(n)) => {
+            eprintln!("the gate passed: {n} pull-request comment(s) deleted")
+        }
+        Some(Action::Skipped) | None => {}
     }
     if out.status {
         eprintln!("published: commit status {gate}");

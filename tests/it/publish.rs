@@ -815,6 +815,35 @@ fn publish_report_from_a_workflow_run() {
     assert_eq!(gh.comments(REPO, pr.number).len(), 1);
     assert_eq!(gh.check_runs(REPO).len(), 2);
 
+    // With a read-only token: one notice, this job's summary carries the verdict, exit 0.
+    gh.add_token("ghs_read_only", TokenSpec::read_all());
+    std::fs::write(dir.path().join("summary.md"), "").unwrap();
+    let ro: Vec<(String, String)> = env
+        .iter()
+        .map(|(k, v)| {
+            (
+                k.clone(),
+                if k == "GITHUB_TOKEN" {
+                    "ghs_read_only".into()
+                } else {
+                    v.clone()
+                },
+            )
+        })
+        .collect();
+    let o = run(dir.path(), &["publish", "report.json"], &ro);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert_eq!(
+        err.lines().filter(|l| l.starts_with("::notice")).count(),
+        1,
+        "{err}"
+    );
+    assert!(err.contains("`checks: write`"), "{err}");
+    let summary = std::fs::read_to_string(dir.path().join("summary.md")).unwrap();
+    assert!(summary.contains("Quality gate failed"), "{summary}");
+    assert_eq!(gh.check_runs(REPO).len(), 2, "nothing more was published");
+
     // A file that is not a report: exit 2 with its position.
     std::fs::write(dir.path().join("bad.json"), "{\"verdict\": 3}").unwrap();
     let o = run(dir.path(), &["publish", "bad.json"], &env);
