@@ -76,15 +76,13 @@ pub async fn publish(
     let existing = ours(c, pr, &mark).await?;
     if v.passed && opts.delete_on_pass {
         for (id, _) in &existing {
-            c.delete(&c.repo_path(&format!("/issues/comments/{id}")))
-                .await?;
+            remove(c, *id).await?;
         }
         return Ok(Action::Deleted(existing.len()));
     }
     if let Some((keep, old)) = existing.first() {
         for (id, _) in &existing[1..] {
-            c.delete(&c.repo_path(&format!("/issues/comments/{id}")))
-                .await?;
+            remove(c, *id).await?;
         }
         if opts.comment == CommentMode::OnChange && *old == text {
             return Ok(Action::Unchanged(*keep));
@@ -123,13 +121,23 @@ pub async fn publish(
         });
     };
     for (id, _) in &now[1..] {
-        c.delete(&c.repo_path(&format!("/issues/comments/{id}")))
-            .await?;
+        remove(c, *id).await?;
     }
     if *kept_body != text {
         update(c, *keep, &text).await?;
     }
     Ok(Action::Created(*keep))
+}
+
+/// Deletes a comment; one already gone (another job removed it) is fine.
+async fn remove(c: &Client, id: u64) -> Result<(), GitHubError> {
+    match c
+        .delete(&c.repo_path(&format!("/issues/comments/{id}")))
+        .await
+    {
+        Ok(()) | Err(GitHubError::NotFound { .. }) => Ok(()),
+        Err(e) => Err(e),
+    }
 }
 
 async fn update(c: &Client, id: u64, text: &str) -> Result<(), GitHubError> {
