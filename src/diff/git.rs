@@ -255,6 +255,7 @@ pub fn changes(repo: &Path, base: &str, hints: &Hints) -> Result<Changes, GitErr
             "--no-ext-diff",
             "--no-textconv",
             "--find-renames",
+            "--relative",
             "--src-prefix=a/",
             "--dst-prefix=b/",
             &merge_base,

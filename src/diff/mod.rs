@@ -74,6 +74,23 @@ impl ChangedLines {
         Ok(ChangedLines::from_diffs(&parse::parse(text)?))
     }
 
+    /// The files under `dir` (a repository-relative folder, `sub/`), with paths relative to
+    /// it: what `git diff --relative` gives when run from that folder.
+    pub fn relative_to(&self, dir: &str) -> ChangedLines {
+        let dir = dir.trim_end_matches('/');
+        if dir.is_empty() || dir == "." {
+            return self.clone();
+        }
+        let prefix = format!("{dir}/");
+        ChangedLines {
+            files: self
+                .files
+                .iter()
+                .filter_map(|(p, f)| Some((p.strip_prefix(&prefix)?.to_string(), f.clone())))
+                .collect(),
+        }
+    }
+
     /// Whether `line` of `path` was added.
     pub fn is_added(&self, path: &str, line: u32) -> bool {
         self.files

@@ -21,6 +21,7 @@ pub mod config;
 pub mod digest;
 pub mod inputs;
 pub mod jsonpos;
+pub mod patch;
 pub mod report;
 pub mod score;
 pub mod verdict;

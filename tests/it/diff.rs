@@ -96,3 +96,140 @@ fn paths_and_statuses_of_reviewdog_diffs() {
     let c = read("sample.diff");
     assert_eq!(c.files["sample.new.txt"].added, vec![2, 3]);
 }
+
+/// diff-cover's console golden as (per-file "path (pct%): Missing lines ..." lines, total
+/// coverable lines, missing lines).
+fn diff_cover_console(text: &str) -> (Vec<String>, u64, u64) {
+    let mut files = Vec::new();
+    let (mut total, mut missing) = (0, 0);
+    for l in text.lines().map(str::trim) {
+        if let Some(n) = l.strip_prefix("Total:") {
+            total = n.trim().split(' ').next().unwrap().parse().unwrap();
+        } else if let Some(n) = l.strip_prefix("Missing:") {
+            missing = n.trim().split(' ').next().unwrap().parse().unwrap();
+        } else if l.contains("%)") && !l.starts_with("Coverage") {
+            files.push(l.to_string());
+        }
+    }
+    (files, total, missing)
+}
+
+/// The same lines from shipgate's patch coverage, in diff-cover's words.
+fn console_of(p: &shipgate::gate::patch::PatchCoverage) -> (Vec<String>, u64, u64) {
+    let files = p
+        .files
+        .iter()
+        .filter(|f| f.coverable > 0)
+        .map(|f| {
+            let pct = f.percent.unwrap();
+            // diff-cover: one decimal, but whole 100 shown as `100`.
+            let pct = if f.covered == f.coverable {
+                "100".to_string()
+            } else {
+                format!("{:.1}", (pct * 10.0).floor() / 10.0)
+            };
+            let mut s = format!("{} ({pct}%)", f.path);
+            if !f.uncovered.is_empty() {
+                let r: Vec<String> = f
+                    .uncovered
+                    .iter()
+                    .map(|[a, b]| {
+                        if a == b {
+                            a.to_string()
+                        } else {
+                            format!("{a}-{b}")
+                        }
+                    })
+                    .collect();
+                s.push_str(&format!(": Missing lines {}", r.join(",")));
+            }
+            s
+        })
+        .collect();
+    (files, p.coverable, p.missing())
+}
+
+/// Patch coverage of a diff file and coverage reports (paths resolved against `root`).
+fn patch_of(
+    diff: &std::path::Path,
+    reports: &[std::path::PathBuf],
+    root: &std::path::Path,
+    sub: &str,
+) -> shipgate::gate::patch::PatchCoverage {
+    let changes = ChangedLines::parse(&std::fs::read(diff).unwrap())
+        .unwrap()
+        .relative_to(sub);
+    let mut cov = shipgate::model::Coverage::default();
+    for r in reports {
+        match crate::support::read_in(r, root).report {
+            shipgate::ingest::Report::Coverage(c) => cov.merge(c),
+            other => panic!("{}: not coverage: {other:?}", r.display()),
+        }
+    }
+    shipgate::gate::patch::patch_coverage(&cov, &changes)
+}
+
+#[test]
+fn patch_coverage_matches_diff_cover_goldens() {
+    let Some(dir) = shared("fixtures/diff-cover") else {
+        return;
+    };
+    let cases: Value =
+        serde_json::from_slice(&std::fs::read(dir.join("cases.json")).unwrap()).unwrap();
+    let fx = dir.join("fixtures");
+    let mut checked = Vec::new();
+    for c in cases["cases"].as_array().unwrap() {
+        let diff = c["git_diff_stdout"].as_str().unwrap_or("");
+        let argv: Vec<&str> = c["argv"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a.as_str().unwrap())
+            .collect();
+        let golden = match (&c["expected"]["console"], &c["expected"]["console_inline"]) {
+            (Value::String(f), _) => std::fs::read_to_string(dir.join(f)).unwrap(),
+            (_, Value::String(s)) => s.clone(),
+            _ => continue,
+        };
+        // Flags that change what is counted (--expand-coverage-report fills unlisted lines in)
+        // or that silence the console.
+        if c["tool"] != "diff-cover"
+            || diff.is_empty()
+            || argv
+                .iter()
+                .any(|a| *a == "--expand-coverage-report" || *a == "-q")
+        {
+            continue;
+        }
+        let reports: Vec<std::path::PathBuf> = argv
+            .iter()
+            .filter(|a| !a.starts_with('-') && !a.contains(':'))
+            .map(|a| fx.join(a))
+            .collect();
+        // Run from `sub/` (the peer maps paths to the working directory), and a .NET report
+        // whose repository root is /code/samplediff/: the root shipgate resolves against.
+        let root = if diff.ends_with("git_diff_dotnet.txt") {
+            std::path::PathBuf::from("/code/samplediff")
+        } else {
+            fx.clone()
+        };
+        // From `sub/`, paths are relative to it, as `git diff --relative` gives them.
+        let sub = if diff.ends_with("git_diff_subdir.txt") {
+            "sub"
+        } else {
+            ""
+        };
+        let p = patch_of(&dir.join(diff), &reports, &root, sub);
+        let (mut files, total, missing) = console_of(&p);
+        if !sub.is_empty() {
+            files = files.into_iter().map(|f| format!("{sub}/{f}")).collect();
+        }
+        assert_eq!(
+            (files, total, missing),
+            diff_cover_console(&golden),
+            "{diff} {argv:?}"
+        );
+        checked.push(format!("{diff} {argv:?}"));
+    }
+    assert!(checked.len() >= 14, "{checked:#?}");
+}
