@@ -89,7 +89,7 @@ fn exit_code(e: &anyhow::Error) -> u8 {
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Inspect(args) => inspect(args),
-        Command::Gate(args) => gate_cmd(args),
+        Command::Gate(args) => gate_cmd(*args),
         Command::Config(args) => match args.command {
             ConfigCommand::Schema { report } => {
                 let schema = if report {
@@ -426,6 +426,104 @@ fn gate_inputs(
     (list, metrics)
 }
 
+/// The lines the change adds: against `--base` (an error when git cannot tell), else on a
+/// pull_request event against the payload's base (a warning when git cannot tell).
+fn changed_lines(
+    args: &GateArgs,
+    gh: &GithubContext,
+    root: &Path,
+) -> Result<Option<shipgate::diff::ChangedLines>> {
+    use shipgate::diff::git;
+    let given = args.base.clone().or_else(|| action_input("base"));
+    let from_event = gh
+        .event_path
+        .as_ref()
+        .and_then(|p| std::fs::read(p).ok())
+        .and_then(|b| git::pull_request_base(&b));
+    let hints = git::Hints {
+        pr_commits: from_event.as_ref().and_then(|e| e.1),
+    };
+    let (base, explicit) = match (given, from_event) {
+        (Some(b), _) => (b, true),
+        (None, Some((sha, _))) => (sha, false),
+        (None, None) => return Ok(None),
+    };
+    match git::changes(root, &base, &hints) {
+        Ok(c) => {
+            for n in &c.notes {
+                eprintln!("changes: {n}");
+            }
+            eprintln!(
+                "changes: {} file(s), {} added line(s) since the merge base {} of {} and HEAD",
+                c.lines.files.len(),
+                c.lines.added_count(),
+                short(&c.merge_base),
+                short(&c.base)
+            );
+            Ok(Some(c.lines))
+        }
+        Err(e) if explicit => Err(e).context("--base: cannot find the changed lines"),
+        Err(e) => {
+            tracing::warn!(
+                "cannot find the pull request's changed lines, so patch coverage is not measured: {e}"
+            );
+            Ok(None)
+        }
+    }
+}
+
+fn short(sha: &str) -> &str {
+    sha.get(..12).unwrap_or(sha)
+}
+
+/// The baseline of `--baseline`: a missing file skips the comparison with a notice; a file
+/// without a digest too; a damaged digest is an error.
+fn read_baseline(args: &GateArgs) -> Result<Option<shipgate::gate::baseline::Baseline>> {
+    use shipgate::gate::baseline::{self, BaselineError};
+    let Some(p) = args
+        .baseline
+        .clone()
+        .or_else(|| action_input("baseline").map(PathBuf::from))
+    else {
+        return Ok(None);
+    };
+    let text = match std::fs::read(&p) {
+        Ok(b) => String::from_utf8_lossy(&b).into_owned(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            eprintln!(
+                "notice: baseline {} does not exist (a first run?): the comparison is skipped",
+                p.display()
+            );
+            return Ok(None);
+        }
+        Err(e) => {
+            return Err(e).with_context(|| format!("{}: cannot read the baseline", p.display()));
+        }
+    };
+    match baseline::read_text(&text) {
+        Ok(b) => {
+            eprintln!(
+                "baseline: {}{}",
+                p.display(),
+                b.header
+                    .commit
+                    .as_deref()
+                    .map(|c| format!(" (commit {})", short(c)))
+                    .unwrap_or_default()
+            );
+            Ok(Some(b))
+        }
+        Err(BaselineError::Missing) => {
+            eprintln!(
+                "notice: {} holds no shipgate baseline digest: the comparison is skipped",
+                p.display()
+            );
+            Ok(None)
+        }
+        Err(e) => Err(e).with_context(|| format!("{}: bad baseline", p.display())),
+    }
+}
+
 fn gate_cmd(args: GateArgs) -> Result<ExitCode> {
     let root = repo_root(args.root.clone())?;
     let cwd = std::env::current_dir().context("cannot read the current directory")?;
@@ -459,7 +557,28 @@ fn gate_cmd(args: GateArgs) -> Result<ExitCode> {
     let (list, metrics) = gate_inputs(&args, &cfg, &root, &cwd);
 
     let resolver = PathResolver::new(&root);
-    let gathered = inputs::gather(&list, &metrics, &resolver, &root)?;
+    let mut gathered = inputs::gather(&list, &metrics, &resolver, &root)?;
+    let build_seconds = match args.build_seconds {
+        Some(v) => Some(v),
+        None => action_input("build_seconds")
+            .map(|v| {
+                v.parse::<f64>().map_err(|_| {
+                    anyhow::anyhow!("INPUT_BUILD_SECONDS: expected a number of seconds, got `{v}`")
+                })
+            })
+            .transpose()?,
+    };
+    if let Some(v) = build_seconds {
+        anyhow::ensure!(
+            v.is_finite() && v >= 0.0,
+            "--build-seconds: expected a number of 0 or more, got {v}"
+        );
+        gathered
+            .metrics
+            .insert(gate::regress::BUILD_TIME.to_string(), v);
+    }
+    let changes = changed_lines(&args, &gh, &root)?;
+    let baseline = read_baseline(&args)?;
     for s in &gathered.skipped {
         eprintln!("skipped: {s}");
     }
@@ -471,7 +590,9 @@ fn gate_cmd(args: GateArgs) -> Result<ExitCode> {
             resolver.root()
         );
     }
-    let evidence = gathered.evidence();
+    let mut evidence = gathered.evidence();
+    evidence.changes = changes.as_ref();
+    evidence.baseline = baseline.as_ref();
     let verdict = gate::evaluate(&cfg, env, &evidence)?;
 
     let report_path = args
