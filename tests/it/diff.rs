@@ -233,3 +233,622 @@ fn patch_coverage_matches_diff_cover_goldens() {
     }
     assert!(checked.len() >= 14, "{checked:#?}");
 }
+
+// ---------------------------------------------------------------------------------------
+// Real git repositories built in the test.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// diff-cover and coverage.py from `scripts/setup-test-tools.sh diff-cover` (installed once
+/// per test run), or `None` with a printed notice.
+fn tools() -> Option<PathBuf> {
+    static TOOLS: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
+    TOOLS
+        .get_or_init(|| {
+            let script = crate::support::repo().join("scripts/setup-test-tools.sh");
+            let out = Command::new("bash").arg(&script).arg("diff-cover").output();
+            match out {
+                Ok(o) if o.status.success() => {
+                    let bin = PathBuf::from(String::from_utf8_lossy(&o.stdout).trim());
+                    bin.join("diff-cover").exists().then_some(bin)
+                }
+                Ok(o) => {
+                    println!(
+                        "notice: skipped: diff-cover could not be installed: {}",
+                        String::from_utf8_lossy(&o.stderr).trim()
+                    );
+                    None
+                }
+                Err(e) => {
+                    println!("notice: skipped: cannot run {}: {e}", script.display());
+                    None
+                }
+            }
+        })
+        .clone()
+}
+
+fn git(dir: &Path, args: &[&str]) -> String {
+    let o = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@example.com")
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@example.com")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .output()
+        .expect("run git");
+    assert!(
+        o.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8_lossy(&o.stdout).trim().to_string()
+}
+
+fn write(dir: &Path, rel: &str, text: &str) {
+    let p = dir.join(rel);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(p, text).unwrap();
+}
+
+fn commit(dir: &Path, msg: &str) -> String {
+    git(dir, &["add", "-A"]);
+    git(dir, &["commit", "-q", "--allow-empty", "-m", msg]);
+    git(dir, &["rev-parse", "HEAD"])
+}
+
+fn init(dir: &Path) {
+    git(dir, &["init", "-q", "-b", "main"]);
+    write(
+        dir,
+        ".gitignore",
+        ".coverage\ncoverage.xml\n*.json\n__pycache__/\n",
+    );
+}
+
+/// Runs the gate in `dir` (a clean environment but PATH, plus `env`) with `--format json`;
+/// the report when it printed one.
+fn gate_in(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> (Output, Option<Value>) {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_shipgate"));
+    c.arg("gate")
+        .args(args)
+        .args(["--format", "json", "--root"])
+        .arg(dir)
+        .current_dir(dir)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("HOME", dir)
+        .env("NO_COLOR", "1");
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    let o = c.output().expect("run shipgate");
+    let report = serde_json::from_slice(&o.stdout).ok();
+    (o, report)
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Runs `run_tests.py` under coverage.py and writes `coverage.xml` (Cobertura).
+fn coverage_py(bin: &Path, dir: &Path) {
+    for args in [
+        &["run", "run_tests.py"][..],
+        &["xml", "-q", "-o", "coverage.xml"][..],
+    ] {
+        let o = Command::new(bin.join("coverage"))
+            .args(args)
+            .current_dir(dir)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "coverage {args:?}: {}", stderr(&o));
+    }
+}
+
+/// coverage.py's own line rate of `coverage.xml`, percent.
+fn line_rate(dir: &Path) -> f64 {
+    let xml = std::fs::read_to_string(dir.join("coverage.xml")).unwrap();
+    let i = xml.find("line-rate=\"").unwrap() + 11;
+    let v: f64 = xml[i..xml[i..].find('"').unwrap() + i].parse().unwrap();
+    v * 100.0
+}
+
+/// diff-cover's JSON report of HEAD against `base`: per file (covered, missing lines), and
+/// the totals (coverable, missing).
+fn diff_cover(bin: &Path, dir: &Path, base: &str) -> (BTreeMap<String, (u64, Vec<u32>)>, u64, u64) {
+    let o = Command::new(bin.join("diff-cover"))
+        .args([
+            "coverage.xml",
+            "--compare-branch",
+            base,
+            "--format",
+            "json:dc.json",
+            "-q",
+        ])
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "diff-cover: {}", stderr(&o));
+    let v: Value = serde_json::from_slice(&std::fs::read(dir.join("dc.json")).unwrap()).unwrap();
+    let mut files = BTreeMap::new();
+    for (f, s) in v["src_stats"].as_object().unwrap() {
+        let nums = |k: &str| -> Vec<u32> {
+            s[k].as_array()
+                .unwrap()
+                .iter()
+                .map(|x| x.as_u64().unwrap() as u32)
+                .collect()
+        };
+        let missing = nums("violation_lines");
+        let covered = nums("covered_lines").len() as u64;
+        if covered > 0 || !missing.is_empty() {
+            files.insert(f.clone(), (covered, missing));
+        }
+    }
+    (
+        files,
+        v["total_num_lines"].as_u64().unwrap(),
+        v["total_num_violations"].as_u64().unwrap(),
+    )
+}
+
+/// The same from shipgate's report.
+fn patch_of_report(r: &Value) -> (BTreeMap<String, (u64, Vec<u32>)>, u64, u64) {
+    let p = &r["verdict"]["patch"];
+    let mut files = BTreeMap::new();
+    for f in p["files"].as_array().unwrap() {
+        if f["coverable"].as_u64().unwrap() == 0 {
+            continue;
+        }
+        let mut missing = Vec::new();
+        for rg in f["uncovered"].as_array().unwrap() {
+            let (a, z) = (
+                rg[0].as_u64().unwrap() as u32,
+                rg[1].as_u64().unwrap() as u32,
+            );
+            missing.extend(a..=z);
+        }
+        files.insert(
+            f["path"].as_str().unwrap().to_string(),
+            (f["covered"].as_u64().unwrap(), missing),
+        );
+    }
+    let coverable = p["coverable"].as_u64().unwrap();
+    (files, coverable, coverable - p["covered"].as_u64().unwrap())
+}
+
+use std::collections::BTreeMap;
+
+const CALC: &str = "def add(a, b):\n    return a + b\n\n\ndef sub(a, b):\n    return a - b\n\n\ndef div(a, b):\n    return a / b\n";
+const TESTS: &str = "import calc\n\nassert calc.add(1, 2) == 3\nassert calc.sub(3, 1) == 2\n";
+
+fn patch_config(dir: &Path) -> String {
+    let p = dir.join("gates.json");
+    std::fs::write(
+        &p,
+        r#"{"environments": {"development": {"patch_coverage_threshold": 80, "patch_min_lines": 5}}}"#,
+    )
+    .unwrap();
+    p.display().to_string()
+}
+
+#[test]
+fn pull_requests_raising_and_lowering_coverage() {
+    let Some(bin) = tools() else { return };
+    let t = tempfile::tempdir().unwrap();
+    let dir = t.path();
+    init(dir);
+    write(dir, "calc.py", CALC);
+    write(dir, "run_tests.py", TESTS);
+    let base = commit(dir, "base");
+    let cfg = patch_config(dir);
+    let gate_args = |extra: &[&str]| -> Vec<String> {
+        let mut v: Vec<String> = [
+            "--config",
+            &cfg,
+            "--environment",
+            "development",
+            "--coverage",
+            "coverage.xml",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        v.extend(extra.iter().map(|s| s.to_string()));
+        v
+    };
+    // The base run: its report is the baseline.
+    coverage_py(&bin, dir);
+    let base_rate = line_rate(dir);
+    let a = gate_args(&["--report", "base.json"]);
+    let (o, _) = gate_in(dir, &a.iter().map(String::as_str).collect::<Vec<_>>(), &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+
+    // Raising: tests for div and a new, tested mul.
+    git(dir, &["checkout", "-q", "-b", "raise", &base]);
+    write(
+        dir,
+        "calc.py",
+        &format!("{CALC}\n\ndef mul(a, b):\n    c = a * b\n    return c\n"),
+    );
+    write(
+        dir,
+        "run_tests.py",
+        &format!("{TESTS}assert calc.div(6, 3) == 2\nassert calc.mul(2, 3) == 6\n"),
+    );
+    commit(dir, "raise");
+    coverage_py(&bin, dir);
+    let raised = line_rate(dir);
+    assert!(raised > base_rate, "{raised} > {base_rate}");
+    let a = gate_args(&["--base", &base, "--baseline", "base.json"]);
+    let (o, r) = gate_in(dir, &a.iter().map(String::as_str).collect::<Vec<_>>(), &[]);
+    let r = r.unwrap_or_else(|| panic!("{}", stderr(&o)));
+    assert_eq!(patch_of_report(&r), diff_cover(&bin, dir, &base), "raise");
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let cmp = &r["verdict"]["comparison"];
+    let cov = cmp["metrics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["name"] == "line_coverage")
+        .unwrap();
+    crate::support::assert_pct(cov["before"].as_f64(), base_rate, "base coverage");
+    crate::support::assert_pct(cov["after"].as_f64(), raised, "raised coverage");
+
+    // Lowering: a new function no test runs.
+    git(dir, &["checkout", "-q", "-b", "lower", &base]);
+    write(
+        dir,
+        "calc.py",
+        &format!(
+            "{CALC}\n\ndef power(a, n):\n    r = 1\n    for _ in range(n):\n        r = r * a\n    return r\n"
+        ),
+    );
+    commit(dir, "lower");
+    coverage_py(&bin, dir);
+    let lowered = line_rate(dir);
+    assert!(lowered < base_rate - 3.0, "{lowered} < {base_rate} - 3");
+    let (o, r) = gate_in(dir, &a.iter().map(String::as_str).collect::<Vec<_>>(), &[]);
+    let r = r.unwrap_or_else(|| panic!("{}", stderr(&o)));
+    let (files, coverable, missing) = diff_cover(&bin, dir, &base);
+    assert_eq!(patch_of_report(&r), (files, coverable, missing), "lower");
+    // 1 of 5 coverable added lines covered: below 80% with at least 5 lines, and coverage
+    // fell by more than 3 points: both fail.
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let failed: Vec<&str> = r["verdict"]["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| x["status"] == "failed")
+        .map(|x| x["id"].as_str().unwrap())
+        .collect();
+    // (The total score, here the testing score alone, drops with coverage too.)
+    for id in ["patch_coverage_threshold", "regressions.coverage_drop"] {
+        assert!(failed.contains(&id), "{failed:?}");
+    }
+    assert!((coverable, missing) == (5, 4), "{coverable} {missing}");
+}
+
+#[test]
+fn renamed_file_counts_only_its_changed_lines() {
+    let t = tempfile::tempdir().unwrap();
+    let dir = t.path();
+    init(dir);
+    write(dir, "old name.py", CALC);
+    write(
+        dir,
+        "run_tests.py",
+        &TESTS.replace(
+            "import calc",
+            "import importlib\ncalc = importlib.import_module('old name'.replace(' ', '_'))",
+        ),
+    );
+    let base = commit(dir, "base");
+    git(dir, &["checkout", "-q", "-b", "move"]);
+    git(dir, &["mv", "old name.py", "calc_ü.py"]);
+    // Two lines changed, one added; the rest moves unchanged.
+    let moved = CALC
+        .replace("return a + b", "return b + a")
+        .replace("return a / b", "return a // b");
+    write(dir, "calc_ü.py", &format!("{moved}# end\n"));
+    write(
+        dir,
+        "run_tests.py",
+        "import importlib\ncalc = importlib.import_module('calc_ü')\n\nassert calc.add(1, 2) == 3\nassert calc.sub(3, 1) == 2\n",
+    );
+    commit(dir, "move");
+    let c = shipgate::diff::git::changes(dir, &base, &Default::default()).unwrap();
+    let f = &c.lines.files["calc_ü.py"];
+    assert_eq!(f.status, Status::Renamed("old name.py".into()));
+    assert_eq!(f.added, vec![2, 10, 11]);
+    assert!(!c.lines.files.contains_key("old name.py"));
+    assert_eq!(c.merge_base, base);
+
+    let Some(bin) = tools() else { return };
+    coverage_py(&bin, dir);
+    let (o, r) = gate_in(dir, &["--coverage", "coverage.xml", "--base", &base], &[]);
+    let r = r.unwrap_or_else(|| panic!("{}", stderr(&o)));
+    assert_eq!(patch_of_report(&r), diff_cover(&bin, dir, &base), "renamed");
+}
+
+/// `n` one-line commits adding `name:i` lines to `file`.
+fn grow(dir: &Path, file: &str, from: usize, n: usize) -> String {
+    let mut sha = String::new();
+    for i in from..from + n {
+        let p = dir.join(file);
+        let mut text = std::fs::read_to_string(&p).unwrap_or_default();
+        text.push_str(&format!("{file} line {i}\n"));
+        std::fs::write(&p, text).unwrap();
+        sha = commit(dir, &format!("{file} {i}"));
+    }
+    sha
+}
+
+/// An LCOV report of `file` where lines 1..=n are coverable and the odd ones ran.
+fn lcov(dir: &Path, file: &str, n: u32) -> String {
+    let mut s = format!("TN:\nSF:{file}\n");
+    for l in 1..=n {
+        s.push_str(&format!("DA:{l},{}\n", l % 2));
+    }
+    s.push_str(&format!("LF:{n}\nLH:{}\nend_of_record\n", n.div_ceil(2)));
+    let p = dir.join("lcov.info");
+    std::fs::write(&p, s).unwrap();
+    p.display().to_string()
+}
+
+#[test]
+fn shallow_clone_is_deepened_to_the_merge_base() {
+    let t = tempfile::tempdir().unwrap();
+    let up = t.path().join("up");
+    std::fs::create_dir(&up).unwrap();
+    init(&up);
+    grow(&up, "main.txt", 1, 8);
+    git(&up, &["checkout", "-q", "-b", "feature"]);
+    grow(&up, "feature.txt", 1, 12);
+    git(&up, &["checkout", "-q", "main"]);
+    let base = grow(&up, "main.txt", 9, 4);
+    let url = format!("file://{}", up.display());
+    let clone = t.path().join("clone");
+    let o = Command::new("git")
+        .args(["clone", "-q", "--depth", "1", "--branch", "feature", &url])
+        .arg(&clone)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        git(&clone, &["rev-parse", "--is-shallow-repository"]),
+        "true"
+    );
+    let cov = lcov(t.path(), "feature.txt", 12);
+
+    let (o, r) = gate_in(&clone, &["--coverage", &cov, "--base", &base], &[]);
+    let r = r.unwrap_or_else(|| panic!("{}", stderr(&o)));
+    let err = stderr(&o);
+    assert!(err.contains("fetched the base commit"), "{err}");
+    assert!(err.contains("shallow clone: fetched more history"), "{err}");
+    // The merge base is the 8th main commit, 12 below HEAD.
+    assert!(
+        err.contains("`fetch-depth: 13` would have reached it"),
+        "{err}"
+    );
+    let files = r["verdict"]["patch"]["files"].as_array().unwrap();
+    assert_eq!(files.len(), 1, "{files:?}");
+    assert_eq!(files[0]["path"], "feature.txt");
+    assert_eq!(files[0]["added"], 12);
+    assert_eq!(
+        (files[0]["covered"].as_u64(), files[0]["coverable"].as_u64()),
+        (Some(6), Some(12))
+    );
+
+    // No way to fetch: the error says which fetch-depth is needed.
+    let clone2 = t.path().join("clone2");
+    let o = Command::new("git")
+        .args(["clone", "-q", "--depth", "1", "--branch", "feature", &url])
+        .arg(&clone2)
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    git(
+        &clone2,
+        &["remote", "set-url", "origin", "file:///nonexistent/repo"],
+    );
+    let (o, _) = gate_in(&clone2, &["--coverage", &cov, "--base", &base], &[]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("fetch-depth: 0"), "{err}");
+    assert_eq!(
+        err.trim()
+            .lines()
+            .filter(|l| l.starts_with("error:"))
+            .count(),
+        1,
+        "{err}"
+    );
+}
+
+#[test]
+fn force_pushed_branch_whose_base_moved() {
+    let t = tempfile::tempdir().unwrap();
+    let dir = t.path();
+    init(dir);
+    let old_base = grow(dir, "main.txt", 1, 3);
+    git(dir, &["checkout", "-q", "-b", "feature"]);
+    grow(dir, "feature.txt", 1, 4);
+    git(dir, &["checkout", "-q", "main"]);
+    let new_base = grow(dir, "main.txt", 4, 5);
+    // The branch is rebased on the moved base and force-pushed: new commits, new merge base.
+    git(dir, &["checkout", "-q", "feature"]);
+    git(dir, &["rebase", "-q", "main"]);
+    let cov = lcov(dir, "feature.txt", 4);
+    // The event payload names the base branch's current tip.
+    let event = dir.join("event.json");
+    std::fs::write(
+        &event,
+        json!({"pull_request": {"number": 7, "commits": 4, "base": {"sha": new_base, "ref": "main"}}}).to_string(),
+    )
+    .unwrap();
+    let env = [
+        ("GITHUB_EVENT_NAME", "pull_request"),
+        ("GITHUB_EVENT_PATH", event.to_str().unwrap()),
+        ("GITHUB_REF", "refs/pull/7/merge"),
+    ];
+    let (o, r) = gate_in(dir, &["--coverage", &cov], &env);
+    let r = r.unwrap_or_else(|| panic!("{}", stderr(&o)));
+    let files: Vec<&str> = r["verdict"]["patch"]["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(files, vec!["feature.txt"], "{}", stderr(&o));
+    // The stale base (where the branch once started) is not an ancestor of the rebased
+    // branch's merge base with it: comparing with it would count main's own 5 commits.
+    let c = shipgate::diff::git::changes(dir, &old_base, &Default::default()).unwrap();
+    assert_eq!(c.lines.files["main.txt"].added, vec![4, 5, 6, 7, 8]);
+}
+
+#[test]
+fn first_run_without_a_baseline_is_skipped_with_a_notice() {
+    let t = tempfile::tempdir().unwrap();
+    let dir = t.path();
+    init(dir);
+    let base = grow(dir, "a.txt", 1, 2);
+    grow(dir, "a.txt", 3, 2);
+    let cov = lcov(dir, "a.txt", 4);
+    let cfg = patch_config(dir);
+    let (o, r) = gate_in(
+        dir,
+        &[
+            "--config",
+            &cfg,
+            "--coverage",
+            &cov,
+            "--base",
+            &base,
+            "--baseline",
+            "missing/report.json",
+        ],
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("notice: baseline missing/report.json does not exist"),
+        "{}",
+        stderr(&o)
+    );
+    let r = r.unwrap();
+    assert!(r["verdict"].get("comparison").is_none());
+    assert!(
+        r["verdict"]["notes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n.as_str().unwrap().contains("no baseline")),
+        "{}",
+        r["verdict"]["notes"]
+    );
+    // Lines 3 and 4 were added; line 3 ran.
+    assert_eq!(r["verdict"]["patch"]["covered"], 1);
+    assert_eq!(r["verdict"]["patch"]["coverable"], 2);
+}
+
+#[test]
+fn baseline_digest_round_trip_through_a_check_run() {
+    use shipgate_testserver::{Options, RepoSpec, TokenSpec, start};
+    let t = tempfile::tempdir().unwrap();
+    let dir = t.path();
+    init(dir);
+    let base = grow(dir, "a.txt", 1, 4);
+    let cov = lcov(dir, "a.txt", 4);
+    let cfg = patch_config(dir);
+    let (o, r) = gate_in(
+        dir,
+        &[
+            "--config",
+            &cfg,
+            "--coverage",
+            &cov,
+            "--report",
+            "base.json",
+        ],
+        &[("GITHUB_SHA", &base)],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let digest = r.unwrap()["baseline"].as_str().unwrap().to_string();
+    assert!(digest.len() < 2_000, "{}", digest.len());
+
+    let gh = start(Options::default());
+    let sha = gh.create_repo(RepoSpec::new("octo/app"));
+    gh.add_token("ghs_w", TokenSpec::write_all());
+    shipgate::install_crypto_provider();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let text = rt.block_on(async {
+        let client = reqwest::Client::new();
+        let body = json!({
+            "name": "shipgate", "head_sha": sha, "status": "completed", "conclusion": "success",
+            "output": {"title": "Quality gate passed", "summary": "score 90", "text": format!("Details\n\n{digest}\n")},
+        });
+        let res = client
+            .post(format!("{}/repos/octo/app/check-runs", gh.url()))
+            .bearer_auth("ghs_w")
+            .header("user-agent", "shipgate-test")
+            .header("accept", "application/vnd.github+json")
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status().as_u16(), 201);
+        let res = client
+            .get(format!("{}/repos/octo/app/commits/{sha}/check-runs", gh.url()))
+            .bearer_auth("ghs_w")
+            .header("user-agent", "shipgate-test")
+            .header("accept", "application/vnd.github+json")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status().as_u16(), 200);
+        let v: Value = res.json().await.unwrap();
+        v["check_runs"][0]["output"]["text"].as_str().unwrap().to_string()
+    });
+    gh.assert_no_violations();
+    use shipgate::gate::baseline::Baseline;
+    let back = Baseline::decode(&text).unwrap();
+    assert_eq!(back, Baseline::decode(&digest).unwrap());
+    assert_eq!(back.header.commit.as_deref(), Some(base.as_str()));
+    assert_eq!(back.file("a.txt"), Some((4, 2)));
+
+    // The text read back is a baseline for the next run.
+    std::fs::write(dir.join("check-run.txt"), &text).unwrap();
+    grow(dir, "a.txt", 5, 2);
+    let cov = lcov(dir, "a.txt", 6);
+    let (o, r) = gate_in(
+        dir,
+        &[
+            "--coverage",
+            &cov,
+            "--base",
+            &base,
+            "--baseline",
+            "check-run.txt",
+        ],
+        &[],
+    );
+    let r = r.unwrap_or_else(|| panic!("{}", stderr(&o)));
+    let cmp = &r["verdict"]["comparison"];
+    assert_eq!(cmp["base_commit"], base.as_str());
+    assert_eq!(cmp["files"][0]["path"], "a.txt");
+    assert_eq!(
+        (
+            cmp["files"][0]["before"].as_f64(),
+            cmp["files"][0]["after"].as_f64()
+        ),
+        (Some(50.0), Some(50.0))
+    );
+}
