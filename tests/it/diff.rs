@@ -357,9 +357,12 @@ fn line_rate(dir: &Path) -> f64 {
     v * 100.0
 }
 
+/// Per file (covered, missing lines), and the totals (coverable, missing).
+type PatchView = (BTreeMap<String, (u64, Vec<u32>)>, u64, u64);
+
 /// diff-cover's JSON report of HEAD against `base`: per file (covered, missing lines), and
 /// the totals (coverable, missing).
-fn diff_cover(bin: &Path, dir: &Path, base: &str) -> (BTreeMap<String, (u64, Vec<u32>)>, u64, u64) {
+fn diff_cover(bin: &Path, dir: &Path, base: &str) -> PatchView {
     let o = Command::new(bin.join("diff-cover"))
         .args([
             "coverage.xml",
@@ -397,7 +400,7 @@ fn diff_cover(bin: &Path, dir: &Path, base: &str) -> (BTreeMap<String, (u64, Vec
 }
 
 /// The same from shipgate's report.
-fn patch_of_report(r: &Value) -> (BTreeMap<String, (u64, Vec<u32>)>, u64, u64) {
+fn patch_of_report(r: &Value) -> PatchView {
     let p = &r["verdict"]["patch"];
     let mut files = BTreeMap::new();
     for f in p["files"].as_array().unwrap() {
