@@ -498,3 +498,96 @@ fn finding_text(f: &Finding) -> String {
         .unwrap_or_default();
     format!("{}{rule}: {}{loc}", f.tool, super::first_line(&f.message))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rules_for(
+        before: &[(&str, f64)],
+        after: &[(&str, f64)],
+        budgets: &[(&str, Option<f64>, Option<f64>)],
+    ) -> Vec<(String, RuleStatus, Option<f64>)> {
+        let mut base = Baseline::default();
+        base.header.metrics = before.iter().map(|(k, v)| (k.to_string(), *v)).collect();
+        let metrics: BTreeMap<String, f64> =
+            after.iter().map(|(k, v)| (k.to_string(), *v)).collect();
+        let budgets: BTreeMap<String, Budget> = budgets
+            .iter()
+            .map(|(k, max, min)| {
+                (
+                    k.to_string(),
+                    Budget {
+                        max: *max,
+                        min: *min,
+                        unit: None,
+                    },
+                )
+            })
+            .collect();
+        let bundle = Bundle::default();
+        let cur = Current {
+            bundle: &bundle,
+            score: None,
+            dimensions: BTreeMap::new(),
+            line_coverage: None,
+            metrics: &metrics,
+            budgets: &budgets,
+            changes: None,
+            new: None,
+        };
+        let (_, rules) = compare(&base, &cur, &RegressionLimits::default());
+        rules
+            .into_iter()
+            .filter(|r| r.id.starts_with("regressions.metrics") || r.id == "regressions.build_time")
+            .map(|r| (r.id, r.status, r.measured))
+            .collect()
+    }
+
+    #[test]
+    fn build_time_and_budget_metrics() {
+        // 100 s → 125 s is 25% longer (> 20%); 100 s → 115 s is 15%.
+        let r = rules_for(&[(BUILD_TIME, 100.0)], &[(BUILD_TIME, 125.0)], &[]);
+        assert_eq!(
+            r,
+            vec![(
+                "regressions.build_time".into(),
+                RuleStatus::Failed,
+                Some(25.0)
+            )]
+        );
+        let r = rules_for(&[(BUILD_TIME, 100.0)], &[(BUILD_TIME, 115.0)], &[]);
+        assert_eq!(r[0].1, RuleStatus::Passed);
+        // A `max` budget gets worse upwards (200 → 230 kB: 15%), a `min`-only one downwards
+        // (50 → 40 rps: 20% worse); 1000 → 1050 ms is 5%.
+        let r = rules_for(
+            &[("bundle_kb", 200.0), ("rps", 50.0), ("p95_ms", 1000.0)],
+            &[("bundle_kb", 230.0), ("rps", 40.0), ("p95_ms", 1050.0)],
+            &[
+                ("bundle_kb", Some(300.0), None),
+                ("rps", None, Some(10.0)),
+                ("p95_ms", Some(2000.0), None),
+            ],
+        );
+        assert_eq!(
+            r,
+            vec![
+                (
+                    "regressions.metrics.bundle_kb".into(),
+                    RuleStatus::Failed,
+                    Some(15.0)
+                ),
+                (
+                    "regressions.metrics.p95_ms".into(),
+                    RuleStatus::Passed,
+                    Some(5.0)
+                ),
+                (
+                    "regressions.metrics.rps".into(),
+                    RuleStatus::Failed,
+                    Some(20.0)
+                ),
+            ]
+        );
+    }
+}

@@ -855,3 +855,144 @@ fn baseline_digest_round_trip_through_a_check_run() {
         (Some(50.0), Some(50.0))
     );
 }
+
+/// A SARIF log of one security tool: (rule, security-severity, line, message) at `app.py`.
+fn sarif(dir: &Path, name: &str, results: &[(&str, &str, u32, &str)]) -> String {
+    let rules: Vec<Value> = results
+        .iter()
+        .map(|(id, sev, _, _)| {
+            json!({"id": id, "shortDescription": {"text": id},
+                   "properties": {"tags": ["security"], "security-severity": sev}})
+        })
+        .collect();
+    let res: Vec<Value> = results
+        .iter()
+        .map(|(id, _, line, msg)| {
+            json!({"ruleId": id, "level": "error", "message": {"text": msg},
+                   "locations": [{"physicalLocation": {"artifactLocation": {"uri": "app.py"},
+                                  "region": {"startLine": line}}}]})
+        })
+        .collect();
+    let log = json!({"version": "2.1.0", "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "runs": [{"tool": {"driver": {"name": "scanner", "rules": rules}}, "results": res}]});
+    let p = dir.join(name);
+    std::fs::write(&p, log.to_string()).unwrap();
+    p.display().to_string()
+}
+
+#[test]
+fn new_findings_and_fail_on_new_only() {
+    let t = tempfile::tempdir().unwrap();
+    let dir = t.path();
+    init(dir);
+    let base = grow(dir, "app.py", 1, 5);
+    let cfg = dir.join("gates.json");
+    std::fs::write(
+        &cfg,
+        r#"{"environments": {"new_only": {"fail_on_new_only": true}, "all": {}},
+            "blocking_rules": {"critical_security_issues": 0}}"#,
+    )
+    .unwrap();
+    let cfg = cfg.display().to_string();
+    let old = ("R1", "9.5", 2, "hard-coded secret");
+    let base_sarif = sarif(dir, "base.sarif", &[old]);
+    let (o, _) = gate_in(
+        dir,
+        &[
+            "--config",
+            &cfg,
+            "--environment",
+            "all",
+            "--security",
+            &base_sarif,
+            "--report",
+            "base.json",
+        ],
+        &[],
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "the old critical finding fails: {}",
+        stderr(&o)
+    );
+
+    grow(dir, "app.py", 6, 3);
+    // The old finding stays; a high one on added line 7; another rule's on unchanged line 1.
+    let pr = sarif(
+        dir,
+        "pr.sarif",
+        &[
+            old,
+            ("R2", "7.5", 7, "sql injection"),
+            ("R3", "2.0", 1, "weak hash"),
+        ],
+    );
+    let run = |env: &str| {
+        let (o, r) = gate_in(
+            dir,
+            &[
+                "--config",
+                &cfg,
+                "--environment",
+                env,
+                "--security",
+                &pr,
+                "--base",
+                &base,
+                "--baseline",
+                "base.json",
+            ],
+            &[],
+        );
+        (
+            o.status.code(),
+            r.unwrap_or_else(|| panic!("{}", stderr(&o))),
+        )
+    };
+    let status = |r: &Value, id: &str| -> String {
+        r["verdict"]["rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["id"] == id)
+            .map(|x| x["status"].as_str().unwrap().to_string())
+            .unwrap_or_default()
+    };
+    let (code, r) = run("new_only");
+    assert_eq!(r["verdict"]["new_findings"], 2);
+    assert_eq!(
+        status(&r, "blocking_rules.critical_security_issues"),
+        "passed"
+    );
+    assert_eq!(status(&r, "regressions.new_high_vulnerabilities"), "failed");
+    let cmp = &r["verdict"]["comparison"];
+    assert_eq!(cmp["findings_introduced_count"], 2);
+    assert_eq!(cmp["findings_fixed"], 0);
+    assert_eq!(code, Some(1));
+    let (code, r) = run("all");
+    assert_eq!(
+        status(&r, "blocking_rules.critical_security_issues"),
+        "failed"
+    );
+    assert_eq!(code, Some(1));
+
+    // Without a baseline only the finding on an added line is new.
+    let (o, r) = gate_in(
+        dir,
+        &[
+            "--config",
+            &cfg,
+            "--environment",
+            "new_only",
+            "--security",
+            &pr,
+            "--base",
+            &base,
+        ],
+        &[],
+    );
+    let r = r.unwrap_or_else(|| panic!("{}", stderr(&o)));
+    assert_eq!(r["verdict"]["new_findings"], 1);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
