@@ -726,13 +726,16 @@ pub fn evaluate(cfg: &Config, env: EnvironmentChoice, ev: &Evidence) -> Result<V
                 }),
         );
     }
-    let new_findings = new_flags.as_ref().map(|f| {
-        items
-            .iter()
-            .zip(f)
-            .filter(|(x, n)| **n && classify::counts(x))
-            .count() as u64
-    });
+    let new_findings = new_flags
+        .as_ref()
+        .filter(|_| ev.has_kind(Kind::Findings))
+        .map(|f| {
+            items
+                .iter()
+                .zip(f)
+                .filter(|(x, n)| **n && classify::counts(x))
+                .count() as u64
+        });
 
     let counts = Counts {
         line_coverage: line_coverage.map(round2),

@@ -384,7 +384,9 @@ fn changes(v: &Verdict) -> (String, Vec<String>, Vec<String>) {
         for n in &c.notes {
             let _ = writeln!(s, "- Note: {}", cell(n));
         }
-        s.push('\n');
+        if !s.ends_with("\n\n") {
+            s.push('\n');
+        }
         for f in &c.files {
             let d = match (f.before, f.after) {
                 (Some(b), Some(a)) => Some(round2(a - b)),

@@ -231,7 +231,7 @@ fn patch_coverage_matches_diff_cover_goldens() {
         );
         checked.push(format!("{diff} {argv:?}"));
     }
-    assert!(checked.len() >= 14, "{checked:#?}");
+    assert_eq!(checked.len(), 20, "{checked:#?}");
 }
 
 // ---------------------------------------------------------------------------------------
