@@ -996,3 +996,41 @@ fn new_findings_and_fail_on_new_only() {
     assert_eq!(r["verdict"]["new_findings"], 1);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }
+
+#[test]
+fn git_diff_of_awkward_files() {
+    let t = tempfile::tempdir().unwrap();
+    let dir = t.path();
+    init(dir);
+    write(dir, "crlf.txt", "a\r\nb\r\n");
+    write(dir, "no newline.txt", "a\nb");
+    std::fs::write(dir.join("blob.bin"), [0u8, 1, 2, 3, 0, 255]).unwrap();
+    write(dir, "gone.txt", "x\ny\n");
+    write(dir, "tab\tand \"quote\".txt", "1\n");
+    let base = commit(dir, "base");
+    write(dir, "crlf.txt", "a\r\nB\r\nc\r\n");
+    write(dir, "no newline.txt", "a\nb\nc");
+    std::fs::write(dir.join("blob.bin"), [0u8, 9, 9, 9, 0, 255, 7]).unwrap();
+    std::fs::remove_file(dir.join("gone.txt")).unwrap();
+    write(dir, "tab\tand \"quote\".txt", "1\n2\n");
+    write(dir, "new dir/ünï côde.txt", "p\nq\nr\n");
+    commit(dir, "change");
+    let c = shipgate::diff::git::changes(dir, &base, &Default::default()).unwrap();
+    let f = |p: &str| {
+        c.lines
+            .files
+            .get(p)
+            .unwrap_or_else(|| panic!("{p}: {:?}", c.lines.files.keys()))
+    };
+    assert_eq!(f("crlf.txt").added, vec![2, 3]);
+    // `b` gains a newline (a changed line) and `c` is added without one.
+    assert_eq!(f("no newline.txt").added, vec![2, 3]);
+    assert!(f("blob.bin").binary);
+    assert!(f("blob.bin").added.is_empty());
+    assert_eq!(f("gone.txt").status, Status::Deleted);
+    assert!(f("gone.txt").added.is_empty());
+    assert_eq!(f("tab\tand \"quote\".txt").added, vec![2]);
+    assert_eq!(f("new dir/ünï côde.txt").status, Status::Added);
+    assert_eq!(f("new dir/ünï côde.txt").added, vec![1, 2, 3]);
+    assert_eq!(c.lines.files.len(), 6);
+}
