@@ -435,11 +435,8 @@ fn changed_lines(
 ) -> Result<Option<shipgate::diff::ChangedLines>> {
     use shipgate::diff::git;
     let given = args.base.clone().or_else(|| action_input("base"));
-    let from_event = gh
-        .event_path
-        .as_ref()
-        .and_then(|p| std::fs::read(p).ok())
-        .and_then(|b| git::pull_request_base(&b));
+    let payload = gh.event_path.as_ref().and_then(|p| std::fs::read(p).ok());
+    let from_event = payload.as_deref().and_then(git::pull_request_base);
     let hints = git::Hints {
         pr_commits: from_event.as_ref().and_then(|e| e.1),
     };
@@ -464,6 +461,39 @@ fn changed_lines(
         }
         Err(e) if explicit => Err(e).context("--base: cannot find the changed lines"),
         Err(e) => {
+            // No local history: the pull request's files from the API, when there is a token.
+            let number = payload.as_deref().and_then(git::pull_request_number);
+            let api = std::env::var("GITHUB_API_URL")
+                .ok()
+                .filter(|v| !v.is_empty());
+            let repo = std::env::var("GITHUB_REPOSITORY")
+                .ok()
+                .filter(|v| !v.is_empty());
+            let token = action_input("token")
+                .or_else(|| std::env::var("GITHUB_TOKEN").ok().filter(|v| !v.is_empty()));
+            if let (Some(n), Some(api), Some(repo), Some(token)) = (number, api, repo, token) {
+                eprintln!(
+                    "changes: git cannot tell ({e}); asking the API for pull request #{n}'s files"
+                );
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .context("cannot start the async runtime")?;
+                match rt.block_on(shipgate::diff::api::pull_files(&api, &repo, n, &token)) {
+                    Ok(f) => {
+                        for note in f.notes() {
+                            eprintln!("notice: {note}");
+                        }
+                        eprintln!(
+                            "changes: {} file(s), {} added line(s) from the API",
+                            f.lines.files.len(),
+                            f.lines.added_count()
+                        );
+                        return Ok(Some(f.lines));
+                    }
+                    Err(api_err) => tracing::warn!("{api_err}"),
+                }
+            }
             tracing::warn!(
                 "cannot find the pull request's changed lines, so patch coverage is not measured: {e}"
             );

@@ -273,6 +273,12 @@ pub fn changes(repo: &Path, base: &str, hints: &Hints) -> Result<Changes, GitErr
     })
 }
 
+/// `pull_request.number` of an event payload.
+pub fn pull_request_number(payload: &[u8]) -> Option<u64> {
+    let v: serde_json::Value = serde_json::from_slice(payload).ok()?;
+    v.get("pull_request")?.get("number")?.as_u64()
+}
+
 /// `pull_request.base.sha` and `pull_request.commits` of an event payload.
 pub fn pull_request_base(payload: &[u8]) -> Option<(String, Option<u64>)> {
     #[derive(serde::Deserialize)]

@@ -6,8 +6,10 @@
 //!   ──git diff --unified=0 -M <merge-base> HEAD──▶ parse::parse ──▶ ChangedLines
 //! ```
 //!
-//! [`git`] runs the git CLI (no libgit2); [`parse`] reads unified diffs of any origin.
+//! [`git`] runs the git CLI (no libgit2); [`parse`] reads unified diffs of any origin;
+//! [`api`] asks GitHub for a pull request's files when there is no history to diff.
 
+pub mod api;
 pub mod git;
 pub mod parse;
 

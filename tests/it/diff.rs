@@ -1034,3 +1034,101 @@ fn git_diff_of_awkward_files() {
     assert_eq!(f("new dir/ünï côde.txt").added, vec![1, 2, 3]);
     assert_eq!(c.lines.files.len(), 6);
 }
+
+#[test]
+fn changed_lines_from_the_api_without_local_history() {
+    use shipgate_testserver::{FileChange, Options, PullSpec, RepoSpec, TokenSpec, start};
+    let gh = start(Options {
+        max_patch_bytes: 2_000,
+        ..Options::default()
+    });
+    gh.create_repo(RepoSpec::new("octo/app"));
+    gh.add_token("ghs_r", TokenSpec::read_all());
+    let patch = "@@ -1,2 +1,3 @@\n a\n-b\n+B\n+c\n\\ No newline at end of file";
+    gh.commit(
+        "octo/app",
+        "feat",
+        "change",
+        vec![
+            FileChange::modified("src/a.py", 1, 1).with_patch(patch),
+            FileChange::added("src/new.py", 4),
+            // About 4,000 bytes of patch: GitHub (and the server) leave it out.
+            FileChange::added("big.txt", 300),
+        ],
+    );
+    let n = gh.create_pull(PullSpec::new("octo/app", "feat"));
+
+    // Through the binary: no git repository here, a pull_request event with a token.
+    let t = tempfile::tempdir().unwrap();
+    let dir = t.path();
+    let event = dir.join("event.json");
+    std::fs::write(
+        &event,
+        json!({"pull_request": {"number": n, "base": {"sha": "0123456789012345678901234567890123456789"}}}).to_string(),
+    )
+    .unwrap();
+    let cov = dir.join("lcov.info");
+    std::fs::write(&cov, "SF:src/a.py\nDA:2,1\nDA:3,0\nend_of_record\nSF:src/new.py\nDA:1,1\nDA:2,1\nDA:3,1\nDA:4,0\nend_of_record\n").unwrap();
+    let url = gh.url();
+    let env = [
+        ("GITHUB_EVENT_NAME", "pull_request"),
+        ("GITHUB_EVENT_PATH", event.to_str().unwrap()),
+        ("GITHUB_API_URL", url.as_str()),
+        ("GITHUB_REPOSITORY", "octo/app"),
+        ("GITHUB_TOKEN", "ghs_r"),
+    ];
+    let (o, r) = gate_in(dir, &["--coverage", cov.to_str().unwrap()], &env);
+    let r = r.unwrap_or_else(|| panic!("{}", stderr(&o)));
+    let err = stderr(&o);
+    assert!(err.contains("asking the API for pull request"), "{err}");
+    assert!(
+        err.contains("GitHub sent no patch for 1 large file(s) (big.txt)"),
+        "{err}"
+    );
+    assert!(!err.contains("ghs_r"), "the token is never printed: {err}");
+    let p = &r["verdict"]["patch"];
+    // src/a.py adds lines 2 and 3 (2 covered, 3 not); src/new.py lines 1-4 (3 covered).
+    assert_eq!(
+        (p["covered"].as_u64(), p["coverable"].as_u64()),
+        (Some(4), Some(6))
+    );
+    gh.assert_no_violations();
+}
+
+#[test]
+fn the_api_list_stops_at_3000_files() {
+    use shipgate_testserver::{FileChange, Options, PullSpec, RepoSpec, TokenSpec, start};
+    let gh = start(Options::default());
+    gh.create_repo(RepoSpec::new("octo/app"));
+    gh.add_token("ghs_r", TokenSpec::read_all());
+    let files: Vec<FileChange> = (0..3_005)
+        .map(|i| FileChange::added(&format!("gen/f{i:04}.txt"), 1))
+        .collect();
+    gh.commit("octo/app", "many", "many files", files);
+    let n = gh.create_pull(PullSpec::new("octo/app", "many"));
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let f = rt
+        .block_on(shipgate::diff::api::pull_files(
+            &gh.url(),
+            "octo/app",
+            n,
+            "ghs_r",
+        ))
+        .unwrap();
+    assert!(f.truncated);
+    assert_eq!(f.lines.files.len(), 3_000);
+    assert!(
+        f.notes().iter().any(|n| n.contains("at most 3000 files")),
+        "{:?}",
+        f.notes()
+    );
+    assert_eq!(
+        gh.requests_matching("GET", "/repos/octo/app/pulls/*/files*")
+            .len(),
+        30
+    );
+    gh.assert_no_violations();
+}
