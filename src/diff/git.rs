@@ -229,7 +229,11 @@ pub fn changes(repo: &Path, base: &str, hints: &Hints) -> Result<Changes, GitErr
             });
         }
         if let Some(m) = &mb
-            && let Ok(n) = git(repo, &["rev-list", "--count", &format!("{m}..{head}")])
+            // Along first parents: a pull request's merge commit reaches its base in one step.
+            && let Ok(n) = git(
+                repo,
+                &["rev-list", "--first-parent", "--count", &format!("{m}..{head}")],
+            )
         {
             let n: u64 = text(n).parse().unwrap_or(0);
             notes.push(format!(
