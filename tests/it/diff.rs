@@ -1132,3 +1132,83 @@ fn the_api_list_stops_at_3000_files() {
     );
     gh.assert_no_violations();
 }
+
+#[test]
+fn shallow_checkout_of_a_pull_request_merge_commit() {
+    // What actions/checkout does on pull_request: one commit, GitHub's merge of the head into
+    // the base (refs/pull/N/merge), whose first parent is the base.
+    let t = tempfile::tempdir().unwrap();
+    let up = t.path().join("up");
+    std::fs::create_dir(&up).unwrap();
+    init(&up);
+    grow(&up, "main.txt", 1, 5);
+    git(&up, &["checkout", "-q", "-b", "feature"]);
+    grow(&up, "feature.txt", 1, 6);
+    git(&up, &["checkout", "-q", "main"]);
+    let base = grow(&up, "main.txt", 6, 3);
+    git(&up, &["checkout", "-q", "--detach", "main"]);
+    git(
+        &up,
+        &[
+            "merge",
+            "-q",
+            "--no-ff",
+            "-m",
+            "Merge feature into main",
+            "feature",
+        ],
+    );
+    let merge = git(&up, &["rev-parse", "HEAD"]);
+    git(&up, &["update-ref", "refs/pull/7/merge", &merge]);
+    git(&up, &["checkout", "-q", "main"]);
+
+    let clone = t.path().join("clone");
+    std::fs::create_dir(&clone).unwrap();
+    git(&clone, &["init", "-q"]);
+    git(
+        &clone,
+        &[
+            "remote",
+            "add",
+            "origin",
+            &format!("file://{}", up.display()),
+        ],
+    );
+    git(
+        &clone,
+        &[
+            "fetch",
+            "-q",
+            "--no-tags",
+            "--depth=1",
+            "origin",
+            "+refs/pull/7/merge:refs/remotes/pull/7/merge",
+        ],
+    );
+    git(
+        &clone,
+        &["checkout", "-q", "--detach", "refs/remotes/pull/7/merge"],
+    );
+    let cov = lcov(t.path(), "feature.txt", 6);
+    let event = t.path().join("event.json");
+    std::fs::write(
+        &event,
+        json!({"pull_request": {"number": 7, "commits": 6, "base": {"sha": base}}}).to_string(),
+    )
+    .unwrap();
+    let env = [
+        ("GITHUB_EVENT_NAME", "pull_request"),
+        ("GITHUB_EVENT_PATH", event.to_str().unwrap()),
+    ];
+    let (o, r) = gate_in(&clone, &["--coverage", &cov], &env);
+    let r = r.unwrap_or_else(|| panic!("{}", stderr(&o)));
+    let err = stderr(&o);
+    assert!(
+        err.contains("`fetch-depth: 2` would have reached it"),
+        "{err}"
+    );
+    let files = r["verdict"]["patch"]["files"].as_array().unwrap();
+    assert_eq!(files.len(), 1, "{files:?}");
+    assert_eq!(files[0]["path"], "feature.txt");
+    assert_eq!(files[0]["added"], 6);
+}
