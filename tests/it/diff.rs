@@ -1212,3 +1212,61 @@ fn shallow_checkout_of_a_pull_request_merge_commit() {
     assert_eq!(files[0]["path"], "feature.txt");
     assert_eq!(files[0]["added"], 6);
 }
+
+#[test]
+fn config_keys_of_changes_and_regressions_are_checked() {
+    let t = tempfile::tempdir().unwrap();
+    let check = |text: &str| {
+        let p = t.path().join("g.json");
+        std::fs::write(&p, text).unwrap();
+        let o = crate::support::shipgate(&["config", "check", p.to_str().unwrap()], t.path());
+        (o.status.code(), stderr(&o))
+    };
+    let (code, err) =
+        check(r#"{"environments": {"dev": {"regressions": {"max_score_drop": -1}}}}"#);
+    assert_eq!(code, Some(2));
+    assert!(
+        err.contains(
+            "environments.dev.regressions.max_score_drop: expected a number of 0 or more, got -1"
+        ),
+        "{err}"
+    );
+    let (code, err) =
+        check("{\"environments\": {\"dev\": {\n  \"patch_coverage_threshold\": 120}}}");
+    assert_eq!(code, Some(2));
+    assert!(
+        err.contains(":2:") && err.contains("environments.dev.patch_coverage_threshold"),
+        "{err}"
+    );
+    let (code, err) = check(r#"{"environments": {"dev": {"regressions": [5]}}}"#);
+    assert_eq!(code, Some(2));
+    assert!(
+        err.contains("environments.dev.regressions: expected an object, got an array"),
+        "{err}"
+    );
+    let (code, err) = check(r#"{"environments": {"dev": {"patch_coverage_treshold": 80}}}"#);
+    assert_eq!(code, Some(2));
+    assert!(
+        err.contains("did you mean `patch_coverage_threshold`"),
+        "{err}"
+    );
+    // `extends` carries them; defaults fill what no environment sets.
+    let cfg = shipgate::gate::config::Config::parse(
+        r#"{"environments": {"base": {"patch_coverage_threshold": 70, "regressions": {"max_coverage_drop": 1}},
+            "pr": {"extends": "base", "patch_min_lines": 10}}}"#,
+        "g.json",
+    )
+    .unwrap();
+    let th = cfg.thresholds("pr").unwrap();
+    assert_eq!(
+        (th.patch_coverage, th.patch_min_lines, th.fail_on_new_only),
+        (Some(70.0), 10, false)
+    );
+    assert_eq!(
+        (
+            th.regressions.max_coverage_drop,
+            th.regressions.max_score_drop
+        ),
+        (1.0, 5.0)
+    );
+}
