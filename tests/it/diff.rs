@@ -1270,3 +1270,151 @@ fn config_keys_of_changes_and_regressions_are_checked() {
         (1.0, 5.0)
     );
 }
+
+/// A JUnit XML report of suite `s` with (name, status) cases: `pass`, `fail` or `skip`.
+fn junit(dir: &Path, name: &str, cases: &[(&str, &str)]) -> String {
+    let mut x = format!(
+        "<?xml version=\"1.0\"?>\n<testsuites><testsuite name=\"s\" tests=\"{}\">\n",
+        cases.len()
+    );
+    for (n, st) in cases {
+        let inner = match *st {
+            "fail" => "<failure message=\"boom\">trace</failure>",
+            "skip" => "<skipped/>",
+            _ => "",
+        };
+        x.push_str(&format!(
+            "<testcase classname=\"m.T\" name=\"{n}\" time=\"0.1\">{inner}</testcase>\n"
+        ));
+    }
+    x.push_str("</testsuite></testsuites>\n");
+    let p = dir.join(name);
+    std::fs::write(&p, x).unwrap();
+    p.display().to_string()
+}
+
+#[test]
+fn tests_and_findings_compared_with_the_baseline() {
+    let t = tempfile::tempdir().unwrap();
+    let dir = t.path();
+    init(dir);
+    let base = grow(dir, "app.py", 1, 3);
+    let cfg = patch_config(dir);
+    let base_tests = junit(
+        dir,
+        "base.xml",
+        &[("a", "pass"), ("b", "fail"), ("c", "pass"), ("d", "pass")],
+    );
+    let base_sarif = sarif(
+        dir,
+        "base.sarif",
+        &[
+            ("R1", "5.0", 1, "one"),
+            ("R2", "5.0", 2, "two"),
+            ("R2", "5.0", 3, "two"),
+        ],
+    );
+    let (o, _) = gate_in(
+        dir,
+        &[
+            "--config",
+            &cfg,
+            "--tests",
+            &base_tests,
+            "--security",
+            &base_sarif,
+            "--report",
+            "base.json",
+        ],
+        &[],
+    );
+    assert!(o.status.code().is_some(), "{}", stderr(&o));
+    grow(dir, "app.py", 4, 1);
+    // a now fails, b still fails, c is skipped, d is gone, e is new; R1 is fixed, one of the
+    // two R2 is fixed, R3 is new.
+    let pr_tests = junit(
+        dir,
+        "pr.xml",
+        &[("a", "fail"), ("b", "fail"), ("c", "skip"), ("e", "pass")],
+    );
+    let pr_sarif = sarif(
+        dir,
+        "pr.sarif",
+        &[("R2", "5.0", 2, "two"), ("R3", "5.0", 1, "three")],
+    );
+    let (o, r) = gate_in(
+        dir,
+        &[
+            "--config",
+            &cfg,
+            "--tests",
+            &pr_tests,
+            "--security",
+            &pr_sarif,
+            "--base",
+            &base,
+            "--baseline",
+            "base.json",
+        ],
+        &[],
+    );
+    let r = r.unwrap_or_else(|| panic!("{}", stderr(&o)));
+    let c = &r["verdict"]["comparison"];
+    assert_eq!(c["tests_newly_failing"], json!(["m.T › a"]));
+    assert_eq!(c["tests_newly_skipped"], json!(["m.T › c"]));
+    assert_eq!(
+        (c["tests_removed"].as_u64(), c["tests_added"].as_u64()),
+        (Some(1), Some(1))
+    );
+    assert_eq!(c["findings_fixed"], 2);
+    assert_eq!(c["findings_introduced_count"], 1);
+    assert_eq!(
+        c["findings_introduced"][0].as_str().unwrap(),
+        "scanner R3: three (app.py:1)"
+    );
+    let m = |name: &str| {
+        let x = c["metrics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["name"] == name)
+            .unwrap();
+        (x["before"].as_f64(), x["after"].as_f64())
+    };
+    assert_eq!(m("tests"), (Some(4.0), Some(4.0)));
+    assert_eq!(m("failing_tests"), (Some(1.0), Some(2.0)));
+    assert_eq!(m("findings"), (Some(3.0), Some(2.0)));
+    // The Markdown summary says the same.
+    let o = Command::new(env!("CARGO_BIN_EXE_shipgate"))
+        .args([
+            "gate",
+            "--config",
+            &cfg,
+            "--tests",
+            &pr_tests,
+            "--security",
+            &pr_sarif,
+            "--base",
+            &base,
+            "--baseline",
+            "base.json",
+            "--format",
+            "markdown",
+        ])
+        .current_dir(dir)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .output()
+        .unwrap();
+    let md = String::from_utf8_lossy(&o.stdout);
+    for line in [
+        "- Tests newly failing: 1",
+        "  - m.T › a",
+        "- Tests newly skipped: 1",
+        "- Tests removed: 1",
+        "- Findings introduced: 1",
+        "- Findings fixed: 2",
+    ] {
+        assert!(md.lines().any(|l| l == line), "{line:?} in\n{md}");
+    }
+}
