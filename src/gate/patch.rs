@@ -109,3 +109,54 @@ pub fn patch_coverage(cov: &Coverage, changes: &ChangedLines) -> PatchCoverage {
     out.percent = percent(out.covered, out.coverable);
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diff::ChangedFile;
+    use crate::diff::parse::Status;
+    use crate::model::coverage::{FileCoverage, Function, LineHits};
+
+    #[test]
+    fn listed_lines_and_function_starts_count() {
+        let mut cov = Coverage::default();
+        cov.add_file(
+            "a.rs".into(),
+            FileCoverage {
+                lines: LineHits::from_pairs(vec![(2, 1), (3, 0), (4, 0), (6, 5)]),
+                functions: vec![Function {
+                    name: "f".into(),
+                    line: 1,
+                    hits: 0,
+                }],
+                ..Default::default()
+            },
+        );
+        let mut ch = ChangedLines::default();
+        let file = |status, binary, added: &[u32]| ChangedFile {
+            status,
+            binary,
+            added: added.to_vec(),
+        };
+        // Line 1 is a function start (not run), 5 and 7 are not listed.
+        ch.files.insert(
+            "a.rs".into(),
+            file(Status::Modified, false, &[1, 3, 4, 5, 6, 7]),
+        );
+        ch.files
+            .insert("img.png".into(), file(Status::Added, true, &[]));
+        ch.files
+            .insert("gone.rs".into(), file(Status::Deleted, false, &[]));
+        ch.files
+            .insert("docs.md".into(), file(Status::Added, false, &[1, 2]));
+        let p = patch_coverage(&cov, &ch);
+        assert_eq!((p.added, p.coverable, p.covered), (8, 4, 1));
+        assert_eq!(p.percent, Some(25.0));
+        assert_eq!(p.files.len(), 2);
+        let a = &p.files[0];
+        assert_eq!(a.path, "a.rs");
+        assert_eq!(a.uncovered, vec![[1, 1], [3, 4]]);
+        assert_eq!(p.files[1].path, "docs.md");
+        assert_eq!(p.files[1].percent, None);
+    }
+}
