@@ -1418,3 +1418,21 @@ fn tests_and_findings_compared_with_the_baseline() {
         assert!(md.lines().any(|l| l == line), "{line:?} in\n{md}");
     }
 }
+
+#[test]
+fn root_in_a_subdirectory_sees_its_own_files_relative_to_it() {
+    // A monorepo where shipgate's root is `backend/`: paths as the coverage report of that
+    // folder names them, and changes elsewhere left out (`git diff --relative`).
+    let t = tempfile::tempdir().unwrap();
+    let dir = t.path();
+    init(dir);
+    write(dir, "backend/app.py", "a\n");
+    write(dir, "frontend/app.js", "a\n");
+    let base = commit(dir, "base");
+    write(dir, "backend/app.py", "a\nb\n");
+    write(dir, "frontend/app.js", "a\nb\n");
+    commit(dir, "change");
+    let c = shipgate::diff::git::changes(&dir.join("backend"), &base, &Default::default()).unwrap();
+    assert_eq!(c.lines.files.keys().collect::<Vec<_>>(), vec!["app.py"]);
+    assert_eq!(c.lines.files["app.py"].added, vec![2]);
+}
