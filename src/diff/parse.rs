@@ -317,12 +317,10 @@ fn hunk_header(line: &str) -> Option<Hunk> {
 /// Parses a multi-file diff. Bytes that are not UTF-8 are replaced (paths in git's quoted
 /// form are decoded first). Text before the first file (a commit message) is skipped.
 pub fn parse(text: &[u8]) -> Result<Vec<FileDiff>, ParseError> {
-    let lines: Vec<String> = text
+    // Borrowed where the text is UTF-8: no copy of a large diff.
+    let lines: Vec<std::borrow::Cow<'_, str>> = text
         .split(|&b| b == b'\n')
-        .map(|l| {
-            let l = l.strip_suffix(b"\r").unwrap_or(l);
-            String::from_utf8_lossy(l).into_owned()
-        })
+        .map(|l| String::from_utf8_lossy(l.strip_suffix(b"\r").unwrap_or(l)))
         .collect();
     // A trailing newline leaves one empty piece that is not a line.
     let n = if text.ends_with(b"\n") || text.is_empty() {
@@ -479,14 +477,14 @@ pub fn parse(text: &[u8]) -> Result<Vec<FileDiff>, ParseError> {
             body_started = false;
         }
         if let Some(f) = files.last_mut() {
-            f.extended.push(line.clone());
+            f.extended.push(line.to_string());
         }
         i += 1;
     }
     Ok(files)
 }
 
-fn hunk_start_line(lines: &[String], mut i: usize) -> usize {
+fn hunk_start_line(lines: &[std::borrow::Cow<'_, str>], mut i: usize) -> usize {
     while i > 0 && !lines[i].starts_with("@@ ") {
         i -= 1;
     }
