@@ -384,6 +384,22 @@ pub struct Thresholds {
     pub regressions: RegressionLimits,
 }
 
+impl Default for Thresholds {
+    /// Nothing checked but the defaults of the change rules.
+    fn default() -> Self {
+        Thresholds {
+            quality: None,
+            security: None,
+            coverage: None,
+            performance: None,
+            patch_coverage: None,
+            patch_min_lines: DEFAULT_PATCH_MIN_LINES,
+            fail_on_new_only: false,
+            regressions: RegressionLimits::default(),
+        }
+    }
+}
+
 /// Teams keep other keys in the file (notes, settings of other tools), and the file must be
 /// read unchanged: an unknown key is a warning. One that is a near miss of a key shipgate
 /// knows (`performance_treshold`) is an error instead, so a misspelt threshold cannot silently
@@ -731,16 +747,7 @@ impl Config {
     /// The thresholds of an environment, `extends` resolved; an error names an unknown
     /// environment or a cycle.
     pub fn thresholds(&self, name: &str) -> Result<Thresholds, String> {
-        let mut t = Thresholds {
-            quality: None,
-            security: None,
-            coverage: None,
-            performance: None,
-            patch_coverage: None,
-            patch_min_lines: DEFAULT_PATCH_MIN_LINES,
-            fail_on_new_only: false,
-            regressions: RegressionLimits::default(),
-        };
+        let mut t = Thresholds::default();
         let (mut min_lines, mut new_only) = (None, None);
         let mut reg = Regressions::default();
         let mut seen: Vec<&str> = Vec::new();
