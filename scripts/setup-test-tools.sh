@@ -6,10 +6,35 @@
 #   scripts/test-tools/package-lock.json): the SARIF SDK's validator, whose GitHub ingestion
 #   rules (`validate --rule-kind Ghas`) every SARIF shipgate writes must pass.
 #
+#   diff-cover and coverage.py (argument `diff-cover`, see below).
+#
 # Prints the path of the multitool on success. Exit 1 when it cannot be installed (no npm,
 # no registry): tests then skip with a notice, except under CI=true where they fail.
 set -euo pipefail
 cd "$(dirname "$0")/test-tools"
+
+# `setup-test-tools.sh diff-cover`: diff-cover and coverage.py (versions and hashes in
+# requirements-diff-cover.txt) in a venv under .cache/test-tools/; prints the venv's bin
+# directory. Idempotent: reinstalls only when the requirements file changed.
+if [ "${1:-}" = "diff-cover" ]; then
+  VENV="$(cd ../.. && pwd)/.cache/test-tools/venv-diff-cover"
+  REQ="$PWD/requirements-diff-cover.txt"
+  STAMP="$VENV/.requirements"
+  if [ ! -x "$VENV/bin/diff-cover" ] || ! cmp -s "$REQ" "$STAMP"; then
+    PY="$(command -v python3 || true)"
+    if [ -z "$PY" ]; then
+      echo "setup-test-tools: python3 is not installed; cannot install diff-cover" >&2
+      exit 1
+    fi
+    rm -rf "$VENV"
+    "$PY" -m venv "$VENV" >&2
+    "$VENV/bin/pip" install --quiet --disable-pip-version-check --no-deps --require-hashes \
+      --only-binary=:all: -r "$REQ" >&2
+    cp "$REQ" "$STAMP"
+  fi
+  printf '%s\n' "$VENV/bin"
+  exit 0
+fi
 MT=node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool
 if [ ! -x "$MT" ]; then
   if ! command -v npm >/dev/null 2>&1; then

@@ -23,7 +23,7 @@ pub enum Command {
     Inspect(InspectArgs),
     /// Decide whether the change may ship: scores, thresholds and blocking rules of the
     /// quality-gate config, over the reports given or found.
-    Gate(GateArgs),
+    Gate(Box<GateArgs>),
     /// The quality-gate config file: its JSON Schema, or a check of a file.
     Config(ConfigArgs),
     /// SARIF for GitHub code scanning: convert reports, merge SARIF files, validate one.
@@ -264,6 +264,21 @@ pub struct GateArgs {
     /// Write everything measured and decided to this JSON file. Env: INPUT_REPORT.
     #[arg(long, value_name = "FILE")]
     pub report: Option<PathBuf>,
+    /// Base commit of the change (a sha or any revision): patch coverage and new findings
+    /// look at the lines HEAD adds since its merge base with it (a shallow clone is deepened
+    /// as needed). Default on pull_request events: the payload's pull_request.base.sha.
+    /// Env: INPUT_BASE.
+    #[arg(long, value_name = "REV")]
+    pub base: Option<String>,
+    /// The base commit's report.json (or a saved text holding shipgate's baseline digest) to
+    /// compare with: regressions, tests and findings that changed. Missing: the comparison is
+    /// skipped with a notice. Env: INPUT_BASELINE.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// How long the build took, in seconds (the `build_time_s` metric the regression rules
+    /// compare). Env: INPUT_BUILD_SECONDS.
+    #[arg(long, value_name = "SECONDS")]
+    pub build_seconds: Option<f64>,
     /// What to print on stdout.
     #[arg(long, value_enum, default_value = "text")]
     pub format: GateFormat,

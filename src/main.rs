@@ -90,7 +90,7 @@ fn exit_code(e: &anyhow::Error) -> u8 {
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Inspect(args) => inspect(args),
-        Command::Gate(args) => gate_cmd(args),
+        Command::Gate(args) => gate_cmd(*args),
         Command::Config(args) => match args.command {
             ConfigCommand::Schema { report } => {
                 let schema = if report {
@@ -429,6 +429,139 @@ fn gate_inputs(
     (list, metrics)
 }
 
+/// The lines the change adds: against `--base` (an error when git cannot tell), else on a
+/// pull_request event against the payload's base (a warning when git cannot tell).
+/// A pull request's files from the API, on the shared GitHub client (token, GHES, retries).
+fn pull_files_from_api(number: u64) -> Result<shipgate::diff::api::PullFiles> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    rt.block_on(async {
+        let c = shipgate::github::Client::from_env()?;
+        Ok(shipgate::diff::api::pull_files(&c, number).await?)
+    })
+}
+
+fn changed_lines(
+    args: &GateArgs,
+    gh: &GithubContext,
+    root: &Path,
+) -> Result<Option<shipgate::diff::ChangedLines>> {
+    use shipgate::diff::git;
+    let given = args.base.clone().or_else(|| action_input("base"));
+    let payload = gh.event_path.as_ref().and_then(|p| std::fs::read(p).ok());
+    let from_event = payload.as_deref().and_then(git::pull_request_base);
+    let hints = git::Hints {
+        pr_commits: from_event.as_ref().and_then(|e| e.1),
+    };
+    let (base, explicit) = match (given, from_event) {
+        (Some(b), _) => (b, true),
+        (None, Some((sha, _))) => (sha, false),
+        (None, None) => return Ok(None),
+    };
+    match git::changes(root, &base, &hints) {
+        Ok(c) => {
+            for n in &c.notes {
+                eprintln!("changes: {n}");
+            }
+            eprintln!(
+                "changes: {} file(s), {} added line(s) since the merge base {} of {} and HEAD",
+                c.lines.files.len(),
+                c.lines.added_count(),
+                short(&c.merge_base),
+                short(&c.base)
+            );
+            Ok(Some(c.lines))
+        }
+        Err(e) if explicit => Err(e).context("--base: cannot find the changed lines"),
+        Err(e) => {
+            // No local history: the pull request's files from the API, when there is a token.
+            // No local history: the pull request's files from the API, but only when the run
+            // publishes (a gate without --publish never calls GitHub).
+            let number = payload
+                .as_deref()
+                .and_then(git::pull_request_number)
+                .filter(|_| args.publish);
+            if let Some(n) = number {
+                eprintln!(
+                    "changes: git cannot tell ({e}); asking the API for pull request #{n}'s files"
+                );
+                match pull_files_from_api(n) {
+                    Ok(f) => {
+                        for note in f.notes() {
+                            eprintln!("notice: {note}");
+                        }
+                        eprintln!(
+                            "changes: {} file(s), {} added line(s) from the API",
+                            f.lines.files.len(),
+                            f.lines.added_count()
+                        );
+                        return Ok(Some(f.lines));
+                    }
+                    Err(api_err) => tracing::warn!("{api_err:#}"),
+                }
+            }
+            tracing::warn!(
+                "cannot find the pull request's changed lines, so patch coverage is not measured: {e}"
+            );
+            Ok(None)
+        }
+    }
+}
+
+fn short(sha: &str) -> &str {
+    sha.get(..12).unwrap_or(sha)
+}
+
+/// The baseline of `--baseline`: a missing file skips the comparison with a notice; a file
+/// without a digest too; a damaged digest is an error.
+fn read_baseline(args: &GateArgs) -> Result<Option<shipgate::gate::baseline::Baseline>> {
+    use shipgate::gate::baseline::{self, BaselineError};
+    let Some(p) = args
+        .baseline
+        .clone()
+        .or_else(|| action_input("baseline").map(PathBuf::from))
+    else {
+        return Ok(None);
+    };
+    let text = match std::fs::read(&p) {
+        Ok(b) => String::from_utf8_lossy(&b).into_owned(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            eprintln!(
+                "notice: baseline {} does not exist (a first run?): the comparison is skipped",
+                p.display()
+            );
+            return Ok(None);
+        }
+        Err(e) => {
+            return Err(e).with_context(|| format!("{}: cannot read the baseline", p.display()));
+        }
+    };
+    match baseline::read_text(&text) {
+        Ok(b) => {
+            eprintln!(
+                "baseline: {}{}",
+                p.display(),
+                b.header
+                    .commit
+                    .as_deref()
+                    .map(|c| format!(" (commit {})", short(c)))
+                    .unwrap_or_default()
+            );
+            Ok(Some(b))
+        }
+        Err(BaselineError::Missing) => {
+            eprintln!(
+                "notice: {} holds no shipgate baseline digest: the comparison is skipped",
+                p.display()
+            );
+            Ok(None)
+        }
+        Err(e) => Err(e).with_context(|| format!("{}: bad baseline", p.display())),
+    }
+}
+
 fn gate_cmd(args: GateArgs) -> Result<ExitCode> {
     let root = repo_root(args.root.clone())?;
     let cwd = std::env::current_dir().context("cannot read the current directory")?;
@@ -461,6 +594,23 @@ fn gate_cmd(args: GateArgs) -> Result<ExitCode> {
 
     let (list, metrics) = gate_inputs(&args, &cfg, &root, &cwd);
 
+    let build_seconds = match args.build_seconds {
+        Some(v) => Some(v),
+        None => action_input("build_seconds")
+            .map(|v| {
+                v.parse::<f64>().map_err(|_| {
+                    anyhow::anyhow!("INPUT_BUILD_SECONDS: expected a number of seconds, got `{v}`")
+                })
+            })
+            .transpose()?,
+    };
+    if let Some(v) = build_seconds {
+        anyhow::ensure!(
+            v.is_finite() && v >= 0.0,
+            "--build-seconds: expected a number of 0 or more, got {v}"
+        );
+    }
+
     // The check run shows in_progress while the reports are read.
     let publish_opts = publishing::options(&args.publish_opts);
     let session = if args.publish {
@@ -470,13 +620,29 @@ fn gate_cmd(args: GateArgs) -> Result<ExitCode> {
     };
 
     let resolver = PathResolver::new(&root);
-    let gathered = match inputs::gather(&list, &metrics, &resolver, &root) {
+    let mut gathered = match inputs::gather(&list, &metrics, &resolver, &root) {
         Ok(g) => g,
         Err(e) => {
             if let Some(s) = session {
                 s.abort(&format!("shipgate could not read its inputs: {e}"));
             }
             return Err(e.into());
+        }
+    };
+    if let Some(v) = build_seconds {
+        gathered
+            .metrics
+            .insert(gate::regress::BUILD_TIME.to_string(), v);
+    }
+    let compared =
+        changed_lines(&args, &gh, &root).and_then(|changes| Ok((changes, read_baseline(&args)?)));
+    let (changes, baseline) = match compared {
+        Ok(c) => c,
+        Err(e) => {
+            if let Some(s) = session {
+                s.abort(&format!("shipgate could not compare with the base: {e:#}"));
+            }
+            return Err(e);
         }
     };
     for s in &gathered.skipped {
@@ -490,7 +656,9 @@ fn gate_cmd(args: GateArgs) -> Result<ExitCode> {
             resolver.root()
         );
     }
-    let evidence = gathered.evidence();
+    let mut evidence = gathered.evidence();
+    evidence.changes = changes.as_ref();
+    evidence.baseline = baseline.as_ref();
     let verdict = match gate::evaluate(&cfg, env, &evidence) {
         Ok(v) => v,
         Err(e) => {
@@ -570,7 +738,7 @@ fn gate_cmd(args: GateArgs) -> Result<ExitCode> {
     }
     // Publishing never changes the gate's exit code.
     if let (Some(s), Some(json)) = (session, &report_json) {
-        publishing::finish(s, json, &gathered.bundle.coverage, &publish_opts);
+        publishing::finish(s, json, &publish_opts);
     }
     Ok(if verdict.passed {
         ExitCode::SUCCESS

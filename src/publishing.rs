@@ -72,28 +72,11 @@ pub fn report_outcome(out: &Outcome, gate: &str) -> bool {
     !out.errors.is_empty()
 }
 
-/// `gate --publish` after the verdict: publishes report.json's content, with annotations for
-/// the pull request's changed lines that coverage says no test ran.
-pub fn finish(
-    session: Session,
-    report_json: &str,
-    coverage: &shipgate::model::Coverage,
-    opts: &Options,
-) {
+/// `gate --publish` after the verdict: publishes report.json's content (its patch coverage
+/// gives the annotations for added lines no test ran).
+pub fn finish(session: Session, report_json: &str, opts: &Options) {
     match Input::from_report("report.json", report_json) {
-        Ok(mut input) => {
-            if let Some(pr) = session.target.pr
-                && !coverage.files.is_empty()
-            {
-                match session.block_on(publish::diff::changed_lines(session.client(), pr)) {
-                    Ok(changed) => {
-                        input.add_uncovered(publish::diff::uncovered(&changed, coverage))
-                    }
-                    Err(e) => {
-                        eprintln!("warning: cannot read the pull request's changed lines: {e}")
-                    }
-                }
-            }
+        Ok(input) => {
             let out = session.finish(&input, opts);
             report_outcome(&out, &opts.gate);
         }

@@ -80,7 +80,76 @@ pub struct Environment {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 0, max = 100))]
     pub performance_threshold: Option<f64>,
+    /// Minimum patch coverage, percent: covered / coverable lines the change adds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0, max = 100))]
+    pub patch_coverage_threshold: Option<f64>,
+    /// Fewest coverable added lines for patch coverage to fail the gate (default 5): a change
+    /// of two lines is not failed for one untested line.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub patch_min_lines: Option<u64>,
+    /// The blocking rules on findings (critical security issues, critical bugs, type errors)
+    /// count only new findings: on added lines, or absent from the baseline (default false).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fail_on_new_only: Option<bool>,
+    /// Limits on what may get worse against the baseline (the base commit's run); each
+    /// limit left out takes its default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub regressions: Option<Regressions>,
 }
+
+/// Regression limits. A comparison needs a baseline; without one they are skipped.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
+pub struct Regressions {
+    /// Largest drop of the total score, points (default 5).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0, max = 100))]
+    pub max_score_drop: Option<f64>,
+    /// Largest drop of line coverage, percentage points (default 3).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0, max = 100))]
+    pub max_coverage_drop: Option<f64>,
+    /// Most new security findings of high or critical severity (default 0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_new_high_vulnerabilities: Option<u64>,
+    /// Largest worsening of a performance budget's metric, percent (default 10).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_metric_worsening_percent: Option<f64>,
+    /// Largest increase of the build time (`build_time_s`: a metrics file or
+    /// `--build-seconds`), percent (default 20).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_build_time_increase_percent: Option<f64>,
+}
+
+/// Regression limits with the defaults filled in.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct RegressionLimits {
+    /// Largest total-score drop, points.
+    pub max_score_drop: f64,
+    /// Largest line-coverage drop, points.
+    pub max_coverage_drop: f64,
+    /// Most new high or critical security findings.
+    pub max_new_high_vulnerabilities: u64,
+    /// Largest budget-metric worsening, percent.
+    pub max_metric_worsening_percent: f64,
+    /// Largest build-time increase, percent.
+    pub max_build_time_increase_percent: f64,
+}
+
+impl Default for RegressionLimits {
+    fn default() -> Self {
+        RegressionLimits {
+            max_score_drop: 5.0,
+            max_coverage_drop: 3.0,
+            max_new_high_vulnerabilities: 0,
+            max_metric_worsening_percent: 10.0,
+            max_build_time_increase_percent: 20.0,
+        }
+    }
+}
+
+/// Default of `patch_min_lines`.
+pub const DEFAULT_PATCH_MIN_LINES: u64 = 5;
 
 /// Weights of the five dimensions, in percent. Absent ones weigh 0.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
@@ -213,6 +282,7 @@ fn env(q: f64, s: f64, c: f64, p: f64) -> Environment {
         security_threshold: Some(s),
         coverage_threshold: Some(c),
         performance_threshold: Some(p),
+        ..Default::default()
     }
 }
 
@@ -293,7 +363,8 @@ impl fmt::Display for ConfigError {
 const MAX_CONFIG_BYTES: u64 = 4 << 20;
 
 /// The thresholds that apply in one environment, `extends` resolved.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(default)]
 pub struct Thresholds {
     /// Minimum weighted total score.
     pub quality: Option<f64>,
@@ -303,6 +374,31 @@ pub struct Thresholds {
     pub coverage: Option<f64>,
     /// Minimum performance sub-score.
     pub performance: Option<f64>,
+    /// Minimum patch coverage, percent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub patch_coverage: Option<f64>,
+    /// Fewest coverable added lines for patch coverage to fail the gate.
+    pub patch_min_lines: u64,
+    /// Blocking rules on findings count only new findings.
+    pub fail_on_new_only: bool,
+    /// Regression limits.
+    pub regressions: RegressionLimits,
+}
+
+impl Default for Thresholds {
+    /// Nothing checked but the defaults of the change rules.
+    fn default() -> Self {
+        Thresholds {
+            quality: None,
+            security: None,
+            coverage: None,
+            performance: None,
+            patch_coverage: None,
+            patch_min_lines: DEFAULT_PATCH_MIN_LINES,
+            fail_on_new_only: false,
+            regressions: RegressionLimits::default(),
+        }
+    }
 }
 
 /// Teams keep other keys in the file (notes, settings of other tools), and the file must be
@@ -510,9 +606,33 @@ impl Config {
                 ("security_threshold", e.security_threshold),
                 ("coverage_threshold", e.coverage_threshold),
                 ("performance_threshold", e.performance_threshold),
+                ("patch_coverage_threshold", e.patch_coverage_threshold),
             ] {
                 if let Some(v) = v {
                     percent_range(v).map_err(|m| (at(k), m))?;
+                }
+            }
+            if let Some(r) = &e.regressions {
+                for (k, v) in [
+                    ("max_score_drop", r.max_score_drop),
+                    ("max_coverage_drop", r.max_coverage_drop),
+                    (
+                        "max_metric_worsening_percent",
+                        r.max_metric_worsening_percent,
+                    ),
+                    (
+                        "max_build_time_increase_percent",
+                        r.max_build_time_increase_percent,
+                    ),
+                ] {
+                    if let Some(v) = v
+                        && (!v.is_finite() || v < 0.0)
+                    {
+                        return Err((
+                            at(&format!("regressions.{k}")),
+                            format!("expected a number of 0 or more, got {v}"),
+                        ));
+                    }
                 }
             }
             if let Some(parent) = &e.extends
@@ -629,6 +749,8 @@ impl Config {
     /// environment or a cycle.
     pub fn thresholds(&self, name: &str) -> Result<Thresholds, String> {
         let mut t = Thresholds::default();
+        let (mut min_lines, mut new_only) = (None, None);
+        let mut reg = Regressions::default();
         let mut seen: Vec<&str> = Vec::new();
         let mut cur = name;
         loop {
@@ -647,9 +769,43 @@ impl Config {
             t.security = t.security.or(e.security_threshold);
             t.coverage = t.coverage.or(e.coverage_threshold);
             t.performance = t.performance.or(e.performance_threshold);
+            t.patch_coverage = t.patch_coverage.or(e.patch_coverage_threshold);
+            min_lines = min_lines.or(e.patch_min_lines);
+            new_only = new_only.or(e.fail_on_new_only);
+            if let Some(r) = &e.regressions {
+                reg.max_score_drop = reg.max_score_drop.or(r.max_score_drop);
+                reg.max_coverage_drop = reg.max_coverage_drop.or(r.max_coverage_drop);
+                reg.max_new_high_vulnerabilities = reg
+                    .max_new_high_vulnerabilities
+                    .or(r.max_new_high_vulnerabilities);
+                reg.max_metric_worsening_percent = reg
+                    .max_metric_worsening_percent
+                    .or(r.max_metric_worsening_percent);
+                reg.max_build_time_increase_percent = reg
+                    .max_build_time_increase_percent
+                    .or(r.max_build_time_increase_percent);
+            }
             match &e.extends {
                 Some(p) => cur = p,
-                None => return Ok(t),
+                None => {
+                    let d = RegressionLimits::default();
+                    t.patch_min_lines = min_lines.unwrap_or(DEFAULT_PATCH_MIN_LINES);
+                    t.fail_on_new_only = new_only.unwrap_or(false);
+                    t.regressions = RegressionLimits {
+                        max_score_drop: reg.max_score_drop.unwrap_or(d.max_score_drop),
+                        max_coverage_drop: reg.max_coverage_drop.unwrap_or(d.max_coverage_drop),
+                        max_new_high_vulnerabilities: reg
+                            .max_new_high_vulnerabilities
+                            .unwrap_or(d.max_new_high_vulnerabilities),
+                        max_metric_worsening_percent: reg
+                            .max_metric_worsening_percent
+                            .unwrap_or(d.max_metric_worsening_percent),
+                        max_build_time_increase_percent: reg
+                            .max_build_time_increase_percent
+                            .unwrap_or(d.max_build_time_increase_percent),
+                    };
+                    return Ok(t);
+                }
             }
         }
     }
@@ -686,6 +842,9 @@ fn objects_where_expected(text: &str) -> Result<(), (String, String)> {
     if let Some(serde_json::Value::Object(envs)) = v.get("environments") {
         for (name, e) in envs {
             places.push((format!("environments.{name}"), e));
+            if let Some(r) = e.get("regressions") {
+                places.push((format!("environments.{name}.regressions"), r));
+            }
         }
     }
     if let Some(b) = v.get("performance").and_then(|p| p.get("budgets")) {

@@ -155,6 +155,8 @@ impl Gathered {
             documentation_reports: self.documentation_reports,
             source_lines: self.source_lines,
             metrics: self.metrics.clone(),
+            changes: None,
+            baseline: None,
         }
     }
 }

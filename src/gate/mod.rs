@@ -16,11 +16,14 @@
 //! - File floors fail naming every file under its floor; components with a
 //!   `coverage_threshold` fail on their own line coverage.
 
+pub mod baseline;
 pub mod classify;
 pub mod config;
 pub mod digest;
 pub mod inputs;
 pub mod jsonpos;
+pub mod patch;
+pub mod regress;
 pub mod report;
 pub mod score;
 pub mod verdict;
@@ -53,6 +56,10 @@ pub struct Evidence<'a> {
     pub source_lines: Option<u64>,
     /// Measured values from metrics files, by (dotted) name.
     pub metrics: BTreeMap<String, f64>,
+    /// The lines the change adds, when known (a pull request, `--base`).
+    pub changes: Option<&'a crate::diff::ChangedLines>,
+    /// The base commit's run, when known.
+    pub baseline: Option<&'a baseline::Baseline>,
 }
 
 impl Evidence<'_> {
@@ -364,8 +371,27 @@ pub fn evaluate(cfg: &Config, env: EnvironmentChoice, ev: &Evidence) -> Result<V
 
     // Counts behind the blocking rules.
     let items = &b.findings.items;
+    // New findings: on added lines or absent from the baseline; with `fail_on_new_only`
+    // the blocking rules on findings count only those.
+    let new_flags = regress::new_findings(items, ev.changes, ev.baseline);
+    let only_new = match (&new_flags, thresholds.fail_on_new_only) {
+        (Some(flags), true) => Some(flags.as_slice()),
+        (None, true) => {
+            notes.push(
+                "fail_on_new_only: neither changed lines nor a baseline, so every finding counts"
+                    .into(),
+            );
+            None
+        }
+        _ => None,
+    };
     let of = |pred: fn(&Finding) -> bool| -> Vec<&Finding> {
-        items.iter().filter(|f| pred(f)).collect()
+        items
+            .iter()
+            .enumerate()
+            .filter(|(i, f)| pred(f) && only_new.is_none_or(|n| n[*i]))
+            .map(|(_, f)| f)
+            .collect()
     };
     let critical_sec = of(classify::is_critical_security);
     let bugs = of(classify::is_critical_bug);
@@ -603,6 +629,51 @@ pub fn evaluate(cfg: &Config, env: EnvironmentChoice, ev: &Evidence) -> Result<V
         });
     }
 
+    // Patch coverage.
+    let patch = match (ev.changes, has_cov) {
+        (Some(ch), true) => Some(patch::patch_coverage(&b.coverage, ch)),
+        _ => None,
+    };
+    if let Some(limit) = thresholds.patch_coverage {
+        rules.push(patch_rule(
+            patch.as_ref(),
+            limit,
+            thresholds.patch_min_lines,
+            ev.changes.is_some(),
+        ));
+    }
+
+    // Against the baseline.
+    let comparison = match ev.baseline {
+        Some(base) => {
+            let cur = regress::Current {
+                bundle: b,
+                score: total,
+                dimensions: dimensions
+                    .iter()
+                    .filter_map(|d| Some((d.dimension.key().to_string(), d.score?)))
+                    .collect(),
+                line_coverage,
+                metrics: &ev.metrics,
+                budgets,
+                changes: ev.changes,
+                new: new_flags.as_deref(),
+            };
+            let (c, regression_rules) = regress::compare(base, &cur, &thresholds.regressions);
+            rules.extend(regression_rules);
+            Some(c)
+        }
+        None => {
+            if ev.changes.is_some() {
+                notes.push(
+                    "no baseline (the base commit's report): the comparison with it was skipped"
+                        .into(),
+                );
+            }
+            None
+        }
+    };
+
     // Failed rules first, otherwise in the order above.
     rules.sort_by_key(|r| r.status != RuleStatus::Failed);
     let passed = !rules.iter().any(|r| r.status == RuleStatus::Failed);
@@ -629,7 +700,42 @@ pub fn evaluate(cfg: &Config, env: EnvironmentChoice, ev: &Evidence) -> Result<V
     });
     worst_files.truncate(MAX_LISTED);
 
-    let problems = problems(&rules, &failing, &floor_breaches, items, passed);
+    let mut problems = problems(&rules, &failing, &floor_breaches, items, passed);
+    if let Some(p) = &patch {
+        // Uncovered added lines as warnings, after the gate's own problems, within the
+        // per-level bound.
+        let warnings = problems.iter().filter(|p| p.level == "warning").count();
+        let room = MAX_PROBLEMS_PER_LEVEL.saturating_sub(warnings);
+        problems.extend(
+            p.files
+                .iter()
+                .flat_map(|f| f.uncovered.iter().map(move |r| (f, r)))
+                .take(room)
+                .map(|(f, [a, z])| Problem {
+                    level: "warning".into(),
+                    title: "Added lines not covered by tests".into(),
+                    message: if a == z {
+                        format!("line {a} is added and no test runs it")
+                    } else {
+                        format!("lines {a}-{z} are added and no test runs them")
+                    },
+                    file: Some(f.path.clone()),
+                    line: Some(*a),
+                    end_line: Some(*z),
+                    column: None,
+                }),
+        );
+    }
+    let new_findings = new_flags
+        .as_ref()
+        .filter(|_| ev.has_kind(Kind::Findings))
+        .map(|f| {
+            items
+                .iter()
+                .zip(f)
+                .filter(|(x, n)| **n && classify::counts(x))
+                .count() as u64
+        });
 
     let counts = Counts {
         line_coverage: line_coverage.map(round2),
@@ -668,7 +774,114 @@ pub fn evaluate(cfg: &Config, env: EnvironmentChoice, ev: &Evidence) -> Result<V
         worst_files,
         problems,
         notes,
+        patch,
+        new_findings,
+        comparison,
     })
+}
+
+fn patch_rule(
+    patch: Option<&patch::PatchCoverage>,
+    limit: f64,
+    min_lines: u64,
+    have_changes: bool,
+) -> RuleResult {
+    let (status, measured, message) = match patch {
+        None => (
+            RuleStatus::NotMeasured,
+            None,
+            if have_changes {
+                format!(
+                    "patch coverage not measured (no coverage report); minimum {}%",
+                    num(limit)
+                )
+            } else {
+                format!(
+                    "patch coverage not measured (no changed lines: give --base or run on a pull request); minimum {}%",
+                    num(limit)
+                )
+            },
+        ),
+        Some(p) => match p.percent {
+            None => (
+                RuleStatus::NotMeasured,
+                None,
+                format!(
+                    "patch coverage: none of the {} added line(s) is coverable; minimum {}%",
+                    p.added,
+                    num(limit)
+                ),
+            ),
+            Some(v) => {
+                let shown = format!(
+                    "patch coverage {}% ({}/{} coverable added lines)",
+                    num(round2(v)),
+                    p.covered,
+                    p.coverable
+                );
+                if v >= limit {
+                    (
+                        RuleStatus::Passed,
+                        Some(v),
+                        format!("{shown} ≥ {}%", num(limit)),
+                    )
+                } else if p.coverable < min_lines {
+                    (
+                        RuleStatus::Passed,
+                        Some(v),
+                        format!(
+                            "{shown} < {}%, but fewer than {min_lines} coverable lines were added, so it does not fail",
+                            num(limit)
+                        ),
+                    )
+                } else {
+                    (
+                        RuleStatus::Failed,
+                        Some(v),
+                        format!("{shown} < {}%", num(limit)),
+                    )
+                }
+            }
+        },
+    };
+    let failed = status == RuleStatus::Failed;
+    RuleResult {
+        id: "patch_coverage_threshold".into(),
+        kind: RuleKind::Patch,
+        status,
+        measured,
+        limit,
+        comparison: ">=".into(),
+        message,
+        details: match patch {
+            Some(p) if failed => p
+                .files
+                .iter()
+                .filter(|f| f.covered < f.coverable)
+                .take(MAX_LISTED)
+                .map(|f| Detail {
+                    text: format!(
+                        "{}: {}/{} added lines covered; missing {}",
+                        f.path,
+                        f.covered,
+                        f.coverable,
+                        f.uncovered
+                            .iter()
+                            .map(|[a, z]| if a == z {
+                                a.to_string()
+                            } else {
+                                format!("{a}-{z}")
+                            })
+                            .collect::<Vec<_>>()
+                            .join(",")
+                    ),
+                    file: Some(f.path.clone()),
+                    line: f.uncovered.first().map(|r| r[0]),
+                })
+                .collect(),
+            _ => Vec::new(),
+        },
+    }
 }
 
 /// The most important problems, at most [`MAX_PROBLEMS_PER_LEVEL`] per level: the gate's own

@@ -57,6 +57,9 @@ pub struct Report {
     pub findings: Option<FindingsSection>,
     /// Measured metrics by name.
     pub metrics: BTreeMap<String, f64>,
+    /// This run as a baseline digest for later runs (see `gate::baseline`): what
+    /// `--baseline report.json` reads, and what a check run's text carries.
+    pub baseline: String,
 }
 
 /// The program.
@@ -361,6 +364,13 @@ pub fn build(verdict: &Verdict, bundle: &Bundle, ctx: &Context) -> Report {
         tests,
         findings,
         metrics: ctx.metrics.clone(),
+        baseline: super::baseline::Baseline::of_run(
+            verdict,
+            bundle,
+            ctx.metrics,
+            ctx.commit.as_deref(),
+        )
+        .encode(),
     }
 }
 

@@ -106,6 +106,10 @@ pub enum RuleKind {
     FileFloor,
     /// A component's coverage target.
     Component,
+    /// Patch coverage: the change's added lines.
+    Patch,
+    /// A limit on what may get worse against the baseline.
+    Regression,
 }
 
 /// One checked rule with its measured value and limit.
@@ -301,6 +305,16 @@ pub struct Verdict {
     pub problems: Vec<Problem>,
     /// Notes about the inputs (budgets without a measured value, missing files...).
     pub notes: Vec<String>,
+    /// Patch coverage, when the changed lines and coverage are known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub patch: Option<super::patch::PatchCoverage>,
+    /// Unsuppressed findings that are new (on added lines or absent from the baseline),
+    /// when either is known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub new_findings: Option<u64>,
+    /// What changed since the baseline, when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comparison: Option<super::regress::Comparison>,
 }
 
 impl Verdict {

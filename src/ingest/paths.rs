@@ -172,16 +172,25 @@ impl PathResolver {
             candidates.push(raw.clone());
         }
         let mut first_guess: Option<String> = None;
+        // An absolute candidate under the root says where the file is even when it is not
+        // checked out (a `<source>` list that starts with a junk entry, as dotnet's has).
+        let mut under_root: Option<String> = None;
         for c in &candidates {
             let rel = self.relative(c);
             if let Some(rel) = rel {
                 if self.fs.exists(&rel) {
                     return rel;
                 }
+                if under_root.is_none() && is_absolute(c) && !rel.is_empty() {
+                    under_root = Some(rel.clone());
+                }
                 if first_guess.is_none() {
                     first_guess = Some(rel);
                 }
             }
+        }
+        if under_root.is_some() {
+            first_guess = under_root;
         }
         // Absolute paths from another machine: drop leading components until the rest exists.
         for c in &candidates {

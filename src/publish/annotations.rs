@@ -1,6 +1,7 @@
 //! Check-run annotations from report.json: every failing test with a location, then the
-//! findings (errors before warnings before notes, critical and high severities first within
-//! a level); suppressed findings and those without a file are left out.
+//! error findings, then the added lines no test ran (the verdict's patch coverage), then the
+//! other findings (warnings before notes, critical and high severities first within a level);
+//! suppressed findings and those without a file are left out.
 
 use crate::gate::verdict::{FailingTest, Verdict};
 use serde::Deserialize;
@@ -157,6 +158,7 @@ pub fn collect(r: &ReportIn) -> Vec<Annotation> {
             });
         }
     }
+    let mut added = false;
     if let Some(fs) = &r.findings {
         let mut items: Vec<&FindingIn> = fs
             .items
@@ -170,7 +172,12 @@ pub fn collect(r: &ReportIn) -> Vec<Annotation> {
         };
         // Stable: report order within a rank.
         items.sort_by_key(|f| (level_rank(&f.level), severity_rank(f.severity.as_deref())));
-        for f in items {
+        let errors = items.iter().take_while(|f| f.level == "error").count();
+        for (i, f) in items.into_iter().enumerate() {
+            if i == errors {
+                uncovered_added_lines(&r.verdict, &mut out);
+                added = true;
+            }
             let line = f.line.unwrap_or(1).max(1);
             let title = match &f.rule {
                 Some(r) => format!("{} {r}", f.tool),
@@ -194,5 +201,31 @@ pub fn collect(r: &ReportIn) -> Vec<Annotation> {
             });
         }
     }
+    if !added {
+        uncovered_added_lines(&r.verdict, &mut out);
+    }
     out
+}
+
+/// One warning per run of added lines that coverage lists and no test ran (the verdict's
+/// patch coverage, which the gate computed from the changed lines).
+fn uncovered_added_lines(v: &Verdict, out: &mut Vec<Annotation>) {
+    let Some(p) = &v.patch else { return };
+    for f in &p.files {
+        for &[start, end] in &f.uncovered {
+            let what = if start == end {
+                format!("Line {start} is")
+            } else {
+                format!("Lines {start}-{end} are")
+            };
+            out.push(Annotation {
+                path: f.path.clone(),
+                start_line: start,
+                end_line: end,
+                level: "warning",
+                title: "Added lines not covered by tests".into(),
+                message: format!("{what} added by this change and no test ran them."),
+            });
+        }
+    }
 }

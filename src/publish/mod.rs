@@ -12,7 +12,6 @@ pub mod checks;
 pub mod code_scanning;
 pub mod comment;
 pub mod degrade;
-pub mod diff;
 pub mod session;
 pub mod status;
 
@@ -119,17 +118,6 @@ pub struct Input {
 }
 
 impl Input {
-    /// Adds annotations for changed lines no test ran: after failing tests and error-level
-    /// findings, before warnings.
-    pub fn add_uncovered(&mut self, extra: Vec<Annotation>) {
-        let at = self
-            .annotations
-            .iter()
-            .position(|a| a.level != "failure")
-            .unwrap_or(self.annotations.len());
-        self.annotations.splice(at..at, extra);
-    }
-
     /// Reads report.json's text (`path` names it in errors).
     pub fn from_report(path: &str, text: &str) -> Result<Input, PublishError> {
         let r: annotations::ReportIn =

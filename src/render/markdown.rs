@@ -254,9 +254,161 @@ fn table(title: &str, header: &str, rows: &[String], total: u64, budget: usize) 
     s
 }
 
+fn pct_text(p: Option<f64>) -> String {
+    p.map_or_else(|| "—".into(), |p| format!("{}%", num(round2(p))))
+}
+
+fn signed(d: Option<f64>) -> String {
+    match d {
+        None => "—".into(),
+        Some(d) if d > 0.0 => format!("+{}", num(d)),
+        Some(d) => num(d),
+    }
+}
+
+/// Patch coverage and the comparison with the baseline: the headline lines (fixed) and the
+/// per-file rows (which give way like the other tables).
+fn changes(v: &Verdict) -> (String, Vec<String>, Vec<String>) {
+    let mut s = String::new();
+    let mut patch_rows = Vec::new();
+    let mut file_rows = Vec::new();
+    if let Some(p) = &v.patch {
+        let _ = writeln!(
+            s,
+            "### Patch coverage
+
+{} of the {} added lines the coverage report lists are covered: **{}** ({} added lines in all).
+",
+            p.covered,
+            p.coverable,
+            pct_text(p.percent),
+            p.added
+        );
+        for f in p.files.iter().filter(|f| f.coverable > 0) {
+            let missing: Vec<String> = f
+                .uncovered
+                .iter()
+                .map(|[a, z]| {
+                    if a == z {
+                        a.to_string()
+                    } else {
+                        format!("{a}-{z}")
+                    }
+                })
+                .collect();
+            patch_rows.push(format!(
+                "| {} | {}/{} | {} | {} |",
+                code(&f.path),
+                f.covered,
+                f.coverable,
+                pct_text(f.percent),
+                cell(&missing.join(", "))
+            ));
+        }
+    }
+    if let Some(n) = v.new_findings {
+        let _ = writeln!(
+            s,
+            "New findings (on added lines or not in the baseline): {n}
+"
+        );
+    }
+    if let Some(c) = &v.comparison {
+        let base = c
+            .base_commit
+            .as_deref()
+            .map(|b| format!(" ({})", code(b.get(..12).unwrap_or(b))))
+            .unwrap_or_default();
+        let _ = writeln!(
+            s,
+            "### Compared with the base{base}
+"
+        );
+        let _ = writeln!(s, "| Metric | Base | Now | Change |");
+        let _ = writeln!(s, "| --- | ---: | ---: | ---: |");
+        for m in c
+            .metrics
+            .iter()
+            .filter(|m| m.before.is_some() || m.after.is_some())
+        {
+            let f = |x: Option<f64>| x.map_or_else(|| "—".into(), |x| num(round2(x)));
+            let _ = writeln!(
+                s,
+                "| {} | {} | {} | {} |",
+                cell(&m.name),
+                f(m.before),
+                f(m.after),
+                signed(m.delta)
+            );
+        }
+        s.push('\n');
+        let list = |s: &mut String, what: &str, names: &[String], count: u64| {
+            if count == 0 {
+                return;
+            }
+            let _ = writeln!(s, "- {what}: {count}");
+            for n in names {
+                let _ = writeln!(s, "  - {}", cell(n));
+            }
+            if count > names.len() as u64 {
+                let _ = writeln!(s, "  - … and {} more", count - names.len() as u64);
+            }
+        };
+        list(
+            &mut s,
+            "Tests newly failing",
+            &c.tests_newly_failing,
+            c.tests_newly_failing_count,
+        );
+        list(
+            &mut s,
+            "Tests newly skipped",
+            &c.tests_newly_skipped,
+            c.tests_newly_skipped_count,
+        );
+        if let Some(n) = c.tests_removed.filter(|n| *n > 0) {
+            let _ = writeln!(s, "- Tests removed: {n}");
+        }
+        if let Some(n) = c.tests_added.filter(|n| *n > 0) {
+            let _ = writeln!(s, "- Tests added: {n}");
+        }
+        list(
+            &mut s,
+            "Findings introduced",
+            &c.findings_introduced,
+            c.findings_introduced_count,
+        );
+        if let Some(n) = c.findings_fixed.filter(|n| *n > 0) {
+            let _ = writeln!(s, "- Findings fixed: {n}");
+        }
+        for n in &c.notes {
+            let _ = writeln!(s, "- Note: {}", cell(n));
+        }
+        if !s.ends_with("\n\n") {
+            s.push('\n');
+        }
+        for f in &c.files {
+            let d = match (f.before, f.after) {
+                (Some(b), Some(a)) => Some(round2(a - b)),
+                _ => None,
+            };
+            file_rows.push(format!(
+                "| {} | {} | {} | {} |",
+                code(&f.path),
+                pct_text(f.before),
+                pct_text(f.after),
+                signed(d)
+            ));
+        }
+    }
+    (s, patch_rows, file_rows)
+}
+
 /// Renders the verdict in at most `budget` bytes.
 pub fn render(v: &Verdict, budget: usize) -> String {
     let mut out = head(v);
+    let (changes_text, patch_rows, file_rows) = changes(v);
+    out.push_str(&changes_text);
     let tail = counts(v);
     let worst: Vec<String> = v
         .worst_files
@@ -290,6 +442,24 @@ pub fn render(v: &Verdict, budget: usize) -> String {
         })
         .collect();
     let room = budget.saturating_sub(out.len() + tail.len());
+    let patch_t = table(
+        "Patch coverage by file",
+        "| File | Covered | Patch coverage | Uncovered added lines |\n| --- | ---: | ---: | --- |",
+        &patch_rows,
+        patch_rows.len() as u64,
+        room / 3,
+    );
+    let room = room.saturating_sub(patch_t.len());
+    let files_t = table(
+        "Coverage of changed files",
+        "| File | Base | Now | Change |\n| --- | ---: | ---: | ---: |",
+        &file_rows,
+        file_rows.len() as u64,
+        room / 3,
+    );
+    let room = room.saturating_sub(files_t.len());
+    out.push_str(&patch_t);
+    out.push_str(&files_t);
     let worst_t = table(
         "Lowest line coverage",
         "| File | Lines | Coverage |\n| --- | ---: | ---: |",

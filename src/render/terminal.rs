@@ -150,6 +150,121 @@ pub fn render(v: &Verdict, color: bool) -> String {
             );
         }
     }
+    if let Some(pc) = &v.patch {
+        let _ = writeln!(
+            s,
+            "\nPatch coverage: {} ({}/{} coverable added lines; {} added in all)",
+            pc.percent
+                .map_or_else(|| "n/a".into(), |x| format!("{}%", num(round2(x)))),
+            pc.covered,
+            pc.coverable,
+            pc.added
+        );
+        for f in pc.files.iter().filter(|f| f.coverable > 0) {
+            let missing: Vec<String> = f
+                .uncovered
+                .iter()
+                .map(|[a, z]| {
+                    if a == z {
+                        a.to_string()
+                    } else {
+                        format!("{a}-{z}")
+                    }
+                })
+                .collect();
+            let _ = writeln!(
+                s,
+                "  {} {}/{}{}",
+                f.path,
+                f.covered,
+                f.coverable,
+                if missing.is_empty() {
+                    String::new()
+                } else {
+                    format!(", uncovered added lines {}", missing.join(","))
+                }
+            );
+        }
+    }
+    if let Some(n) = v.new_findings {
+        let _ = writeln!(
+            s,
+            "\nNew findings (on added lines or not in the baseline): {n}"
+        );
+    }
+    if let Some(cmp) = &v.comparison {
+        let _ = writeln!(
+            s,
+            "\nCompared with the base{}:",
+            cmp.base_commit
+                .as_deref()
+                .map(|b| format!(" {}", b.get(..12).unwrap_or(b)))
+                .unwrap_or_default()
+        );
+        let f = |x: Option<f64>| x.map_or_else(|| "—".into(), |x| num(round2(x)));
+        for m in cmp
+            .metrics
+            .iter()
+            .filter(|m| m.before.is_some() || m.after.is_some())
+        {
+            let d = match m.delta {
+                Some(d) if d > 0.0 => format!("+{}", num(d)),
+                Some(d) => num(d),
+                None => "—".into(),
+            };
+            let _ = writeln!(
+                s,
+                "  {:<16} {:>8} → {:<8} ({d})",
+                m.name,
+                f(m.before),
+                f(m.after)
+            );
+        }
+        for fd in &cmp.files {
+            let _ = writeln!(
+                s,
+                "  file {}: {} → {}",
+                fd.path,
+                fd.before
+                    .map_or_else(|| "—".into(), |x| format!("{}%", num(x))),
+                fd.after
+                    .map_or_else(|| "—".into(), |x| format!("{}%", num(x)))
+            );
+        }
+        for (what, names, n) in [
+            (
+                "tests newly failing",
+                &cmp.tests_newly_failing,
+                cmp.tests_newly_failing_count,
+            ),
+            (
+                "tests newly skipped",
+                &cmp.tests_newly_skipped,
+                cmp.tests_newly_skipped_count,
+            ),
+            (
+                "findings introduced",
+                &cmp.findings_introduced,
+                cmp.findings_introduced_count,
+            ),
+        ] {
+            if n > 0 {
+                let _ = writeln!(s, "  {what}: {n}");
+                for x in names {
+                    let _ = writeln!(s, "    {x}");
+                }
+            }
+        }
+        if let Some(n) = cmp.tests_removed.filter(|n| *n > 0) {
+            let _ = writeln!(s, "  tests removed: {n}");
+        }
+        if let Some(n) = cmp.findings_fixed.filter(|n| *n > 0) {
+            let _ = writeln!(s, "  findings fixed: {n}");
+        }
+        for n in &cmp.notes {
+            let _ = writeln!(s, "  {} {n}", p.yellow("note:"));
+        }
+    }
     let c = &v.counts;
     let _ = writeln!(s, "\nCounts:");
     if let Some(pc) = c.line_coverage {

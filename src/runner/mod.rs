@@ -164,6 +164,15 @@ pub fn step_outputs(v: &Verdict, report: Option<&str>) -> Vec<(String, String)> 
     ] {
         out.push((k.into(), x.to_string()));
     }
+    // Empty when the changed lines or coverage are unknown.
+    out.push((
+        "patch-coverage".into(),
+        n(v.patch.as_ref().and_then(|p| p.percent)),
+    ));
+    out.push((
+        "new-findings".into(),
+        v.new_findings.map(|x| x.to_string()).unwrap_or_default(),
+    ));
     out.push(("report".into(), report.unwrap_or_default().to_string()));
     let summary = if v.passed {
         format!(

@@ -334,8 +334,9 @@ fn passing_and_failing_pull_requests() {
     let comments = gh.comments(REPO, pr.number);
     assert_eq!(comments.len(), 1);
     assert!(comments[0].body.starts_with("<!-- shipgate:shipgate -->"));
-    // A typical PR run: create the check run, complete it, list the comments, create the
-    // comment, list again to make sure it is the only one.
+    // A typical PR run: create the check run, read the pull request's changed lines (the
+    // workspace has no git history, so from the API), complete the check run, list the
+    // comments, create the comment, list again to make sure it is the only one.
     let all = gh.requests();
     println!("API requests for a typical pull-request run: {}", all.len());
     let shape: Vec<&str> = all
@@ -346,6 +347,7 @@ fn passing_and_failing_pull_requests() {
         shape,
         [
             "checks/create",
+            "pulls/list-files",
             "checks/update",
             "issues/list-comments",
             "issues/create-comment",
