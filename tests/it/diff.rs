@@ -1077,7 +1077,30 @@ fn changed_lines_from_the_api_without_local_history() {
         ("GITHUB_REPOSITORY", "octo/app"),
         ("GITHUB_TOKEN", "ghs_r"),
     ];
+    // Without --publish the gate never calls GitHub: no changed lines, a warning.
     let (o, r) = gate_in(dir, &["--coverage", cov.to_str().unwrap()], &env);
+    assert!(r.is_some(), "{}", stderr(&o));
+    assert!(
+        gh.requests().is_empty(),
+        "the gate alone does not call GitHub"
+    );
+    assert!(
+        stderr(&o).contains("patch coverage is not measured"),
+        "{}",
+        stderr(&o)
+    );
+    // With --publish (a read-only token: publishing degrades), the files come from the API.
+    let (o, r) = gate_in(
+        dir,
+        &[
+            "--coverage",
+            cov.to_str().unwrap(),
+            "--publish",
+            "--comment",
+            "off",
+        ],
+        &env,
+    );
     let r = r.unwrap_or_else(|| panic!("{}", stderr(&o)));
     let err = stderr(&o);
     assert!(err.contains("asking the API for pull request"), "{err}");
