@@ -56,7 +56,9 @@ fn init_tracing() {
     let filter = std::env::var("SHIPGATE_LOG")
         .ok()
         .or_else(|| std::env::var("RUST_LOG").ok())
-        .unwrap_or_else(|| "warn".into());
+        // octocrab logs every failed request at error level; shipgate reports each failure
+        // itself, once, as a warning or notice.
+        .unwrap_or_else(|| "warn,octocrab=off".into());
     tracing_subscriber::fmt()
         .with_env_filter(EnvFilter::new(filter))
         .with_writer(std::io::stderr)
