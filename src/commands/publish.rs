@@ -206,7 +206,7 @@ pub fn sarif_upload(a: UploadArgs) -> Result<ExitCode> {
     });
     match result {
         Ok(id) => {
-            crate::write_stdout(&format!("{id}\n"))?;
+            super::write_stdout(&format!("{id}\n"))?;
             Ok(ExitCode::SUCCESS)
         }
         Err(code_scanning::UploadError::File { path, message }) => {
