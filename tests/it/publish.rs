@@ -1420,3 +1420,38 @@ fn https_proxy_gets_a_connect_and_publishing_degrades_cleanly() {
     let summary = std::fs::read_to_string(dir.path().join("summary.md")).unwrap();
     assert!(summary.contains("Quality gate failed"), "{summary}");
 }
+
+#[test]
+fn sarif_upload_names_a_missing_or_refused_token() {
+    let Some(gh) = server() else { return };
+    let pr = open_pr(&gh, "feature");
+    let dir = tempfile::tempdir().unwrap();
+    let file = sarif(dir.path(), 1);
+    for (token, says, requests) in [
+        ("", "error: no GitHub token", 0),
+        (
+            "ghs_revoked_token_9876543210",
+            "error: GitHub refused the token from `GITHUB_TOKEN`",
+            1,
+        ),
+    ] {
+        gh.clear_requests();
+        let env = pr_env(&gh, dir.path(), &pr, token);
+        let o = run(
+            dir.path(),
+            &["sarif", "upload", file.to_str().unwrap()],
+            &env,
+        );
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(1), "{err}");
+        assert!(err.contains(says), "{err}");
+        assert!(err.contains("token"), "{err}");
+        assert!(
+            !err.contains("ghs_revoked") && !err.contains("revoked_token"),
+            "{err}"
+        );
+        assert_eq!(gh.requests().len(), requests);
+    }
+    assert!(gh.sarif_uploads(REPO).is_empty());
+    gh.assert_no_violations();
+}
