@@ -135,6 +135,15 @@ impl GitHubError {
         }
     }
 
+    /// GitHub's message when it refused the token itself (401: invalid, expired or revoked),
+    /// seen through [`GitHubError::GaveUp`].
+    pub fn unauthorized(&self) -> Option<&str> {
+        match self.root() {
+            GitHubError::Unauthorized { message, .. } => Some(message),
+            _ => None,
+        }
+    }
+
     /// Worth another attempt: rate limits, 5xx and transport errors.
     pub fn retryable(&self) -> bool {
         matches!(

@@ -34,6 +34,11 @@ pub enum PublishError {
     /// The commit or pull request could not be found.
     #[error("{0}")]
     Target(String),
+    /// Neither `INPUT_TOKEN` nor `GITHUB_TOKEN` is set: nothing can be written.
+    #[error(
+        "no GitHub token: neither INPUT_TOKEN (the Action's `token` input) nor GITHUB_TOKEN is set"
+    )]
+    NoToken,
     /// GitHub refused or failed.
     #[error(transparent)]
     GitHub(#[from] GitHubError),
@@ -152,12 +157,18 @@ pub struct Outcome {
     pub status: bool,
     /// Permissions the token lacked (each named once).
     pub missing: Vec<String>,
+    /// GitHub refused the token itself (401) with this message; nothing after it was tried.
+    pub unauthorized: Option<String>,
     /// Other failures, one line each.
     pub errors: Vec<String>,
 }
 
 impl Outcome {
     fn record(&mut self, e: GitHubError) {
+        if let Some(m) = e.unauthorized() {
+            self.unauthorized.get_or_insert_with(|| m.to_string());
+            return;
+        }
         match e.missing_permission() {
             Some(p) => {
                 if !self.missing.iter().any(|m| m == p) {
@@ -166,6 +177,12 @@ impl Outcome {
             }
             None => self.errors.push(e.to_string()),
         }
+    }
+
+    /// Nothing (or not everything) could be written because of the token: a permission it
+    /// lacks, or GitHub refused it. The verdict then stays in the job summary and annotations.
+    pub fn degraded(&self) -> bool {
+        !self.missing.is_empty() || self.unauthorized.is_some()
     }
 }
 
@@ -258,19 +275,33 @@ pub async fn publish(
             Err(e) => out.record(e),
         }
     }
-    if let Some(pr) = target.pr {
+    rest(c, target, input, opts, &mut out).await;
+    out
+}
+
+/// The comment and the status, after the check run; skipped once GitHub refused the token
+/// (every request would be refused the same way).
+pub(crate) async fn rest(
+    c: &Client,
+    target: &Target,
+    input: &Input,
+    opts: &Options,
+    out: &mut Outcome,
+) {
+    if let Some(pr) = target.pr
+        && out.unauthorized.is_none()
+    {
         match comment::publish(c, pr, &input.verdict, opts).await {
             Ok(a) => out.comment = Some(a),
             Err(e) => out.record(e),
         }
     }
-    if opts.status {
+    if opts.status && out.unauthorized.is_none() {
         match status::set(c, &target.sha, &input.verdict, opts).await {
             Ok(()) => out.status = true,
             Err(e) => out.record(e),
         }
     }
-    out
 }
 
 #[cfg(test)]

@@ -42,6 +42,9 @@ impl Session {
             let _g = rt.enter();
             Client::from_env()?
         };
+        if !client.has_token() {
+            return Err(PublishError::NoToken);
+        }
         let found = target_from(ctx, report_ref);
         let target = match (sha, found) {
             (Some(sha), f) => Target {
@@ -89,32 +92,13 @@ impl Session {
         if let Some(e) = self.start_error.take() {
             // Creating the run failed: do not try again, publish the rest.
             out.record(e);
-            let mut rest = self.rt.block_on(async {
-                let mut o = Outcome::default();
-                if let Some(pr) = self.target.pr {
-                    match super::comment::publish(&self.client, pr, &input.verdict, opts).await {
-                        Ok(a) => o.comment = Some(a),
-                        Err(e) => o.record(e),
-                    }
-                }
-                if opts.status {
-                    match super::status::set(&self.client, &self.target.sha, &input.verdict, opts)
-                        .await
-                    {
-                        Ok(()) => o.status = true,
-                        Err(e) => o.record(e),
-                    }
-                }
-                o
-            });
-            for m in rest.missing.drain(..) {
-                if !out.missing.contains(&m) {
-                    out.missing.push(m);
-                }
-            }
-            out.errors.append(&mut rest.errors);
-            out.comment = rest.comment;
-            out.status = rest.status;
+            self.rt.block_on(super::rest(
+                &self.client,
+                &self.target,
+                input,
+                opts,
+                &mut out,
+            ));
             return out;
         }
         self.rt.block_on(super::publish(
@@ -124,6 +108,13 @@ impl Session {
             opts,
             self.check_run,
         ))
+    }
+
+    /// GitHub's message when it refused the token while the check run was created.
+    pub fn unauthorized(&self) -> Option<&str> {
+        self.start_error
+            .as_ref()
+            .and_then(GitHubError::unauthorized)
     }
 
     /// Completes a started check run as failed when the gate could not run.

@@ -1076,6 +1076,7 @@ fn changed_lines_from_the_api_without_local_history() {
         ("GITHUB_API_URL", url.as_str()),
         ("GITHUB_REPOSITORY", "octo/app"),
         ("GITHUB_TOKEN", "ghs_r"),
+        ("GITHUB_SHA", "0123456789012345678901234567890123456789"),
     ];
     // Without --publish the gate never calls GitHub: no changed lines, a warning.
     let (o, r) = gate_in(dir, &["--coverage", cov.to_str().unwrap()], &env);

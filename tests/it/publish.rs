@@ -12,15 +12,27 @@ const REPO: &str = "octo/app";
 const TOKEN: &str = "ghs_write_token_0123456789";
 
 /// A server with `octo/app` and a write-all token, or `None` (skipped) without the OpenAPI
-/// description.
+/// description. The OpenAPI check is on (`Options::default()`: violations fail the test on
+/// drop); where `../shared` has the description, not starting is a failure, not a skip.
 fn server() -> Option<Server> {
-    match try_start(Options::default()) {
+    let opts = Options::default();
+    assert!(
+        opts.check_on_drop,
+        "publish tests run with the OpenAPI check on"
+    );
+    match try_start(opts) {
         Ok(s) => {
             s.create_repo(RepoSpec::new(REPO));
             s.add_token(TOKEN, TokenSpec::write_all());
             Some(s)
         }
         Err(e) => {
+            let subset = crate::support::repo().join("../shared/github-openapi/subset.json");
+            assert!(
+                !subset.exists(),
+                "{} exists but the test server did not start: {e}",
+                subset.display()
+            );
             println!("notice: skipped: {e}");
             None
         }
@@ -1069,4 +1081,379 @@ fn action_inputs_proxy_and_bad_input() {
         line.starts_with(&format!("POST {}/repos/octo/app/check-runs ", gh.url())),
         "{line}"
     );
+}
+
+#[test]
+fn writes_applied_before_a_failed_answer_are_not_repeated() {
+    let Some(gh) = server() else { return };
+    let pr = open_pr(&gh, "feature");
+
+    // Every write is carried out by the server, then answered 502: the client cannot know it
+    // landed. The check run, the comment and the status must each exist once.
+    for (path, method) in [
+        ("/repos/octo/app/check-runs", "POST"),
+        ("/repos/octo/app/issues/*/comments", "POST"),
+        ("/repos/octo/app/statuses/*", "POST"),
+    ] {
+        gh.inject(
+            Fault::server_error_after_applying(502)
+                .on(path)
+                .method(method)
+                .times(1),
+        );
+    }
+    let (o, _d) = gate(&gh, &pr, TOKEN, 1, 0, &["--status"]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(!err.contains("warning:"), "{err}");
+    assert_eq!(gh.check_runs(REPO).len(), 1);
+    assert_eq!(gh.check_runs(REPO)[0].status, "completed");
+    assert_eq!(gh.comments(REPO, pr.number).len(), 1);
+    let st = gh.statuses(REPO);
+    assert_eq!(st.len(), 1, "{st:?}");
+    assert_eq!(st[0].state, "failure");
+    assert_eq!(st[0].context, "shipgate");
+    // Each create was sent once; the look before a retry found it.
+    for (m, p) in [
+        ("POST", "/repos/octo/app/check-runs"),
+        ("POST", "/repos/octo/app/issues/*/comments"),
+        ("POST", "/repos/octo/app/statuses/*"),
+        ("GET", "/repos/octo/app/commits/*/status"),
+    ] {
+        assert_eq!(gh.requests_matching(m, p).len(), 1, "{m} {p}");
+    }
+    let post = &gh.requests_matching("POST", "/repos/octo/app/statuses/*")[0];
+    assert_eq!(post.status, 502);
+
+    // The answer to the status POST comes after the client's timeout (the server carried it
+    // out): not sent twice either. The gate now passes, so the latest status differs.
+    gh.clear_requests();
+    gh.inject(
+        Fault::delay(Duration::from_secs(3))
+            .on("/repos/octo/app/statuses/*")
+            .method("POST")
+            .times(1),
+    );
+    let (o, _d) = gate_env(
+        &gh,
+        &pr,
+        TOKEN,
+        0,
+        0,
+        &["--status", "--comment", "off"],
+        &[("SHIPGATE_HTTP_TIMEOUT_SECONDS", "1")],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let st = gh.statuses(REPO);
+    assert_eq!(st.len(), 2, "{st:?}");
+    assert_eq!(
+        st.iter().filter(|s| s.state == "success").count(),
+        1,
+        "{st:?}"
+    );
+    // The status POST timed out (the server logs a request when its answer goes out, so it
+    // is not in the log); the look found it.
+    assert_eq!(
+        gh.requests_matching("GET", "/repos/octo/app/commits/*/status")
+            .len(),
+        1
+    );
+
+    // A 502 that was not carried out: the look finds the latest status differs (failure
+    // wanted, success there), so the status is sent again, once.
+    gh.clear_requests();
+    gh.inject(
+        Fault::server_error(502)
+            .on("/repos/octo/app/statuses/*")
+            .method("POST")
+            .times(1),
+    );
+    let (o, _d) = gate(&gh, &pr, TOKEN, 1, 0, &["--status", "--comment", "off"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let st = gh.statuses(REPO);
+    assert_eq!(st.len(), 3, "{st:?}");
+    assert_eq!(
+        gh.requests_matching("POST", "/repos/octo/app/statuses/*")
+            .len(),
+        2
+    );
+    assert_eq!(
+        gh.requests_matching("GET", "/repos/octo/app/commits/*/status")
+            .len(),
+        1
+    );
+    gh.assert_no_violations();
+}
+
+#[test]
+fn primary_rate_limit_answered_with_429_waits_for_the_reset() {
+    let Some(gh) = server() else { return };
+    let pr = open_pr(&gh, "feature");
+    // 429 with x-ratelimit-remaining: 0 and x-ratelimit-reset one second ahead. Read as a
+    // secondary limit it would wait GitHub's default minute, past this test's 20 s bound.
+    gh.inject(
+        Fault::primary_rate_limit(Duration::from_secs(1))
+            .with_429()
+            .on("/repos/octo/app/check-runs")
+            .method("POST")
+            .times(1),
+    );
+    let t = Instant::now();
+    let (o, _d) = gate(&gh, &pr, TOKEN, 1, 0, &[]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    let took = t.elapsed();
+    assert!(took >= Duration::from_secs(1), "{took:?}");
+    assert!(took < Duration::from_secs(15), "{took:?}");
+    assert!(!err.contains("warning:"), "{err}");
+    let posts = gh.requests_matching("POST", "/repos/octo/app/check-runs");
+    assert_eq!(
+        posts.iter().map(|r| r.status).collect::<Vec<_>>(),
+        [429, 201]
+    );
+    assert_eq!(
+        posts[0].response.as_ref().unwrap()["message"]
+            .as_str()
+            .unwrap()
+            .split('.')
+            .next(),
+        Some("API rate limit exceeded for installation")
+    );
+    let runs = gh.check_runs(REPO);
+    assert_eq!(runs.len(), 1);
+    assert_eq!(runs[0].status, "completed");
+    assert_eq!(gh.comments(REPO, pr.number).len(), 1);
+    gh.assert_no_violations();
+}
+
+/// The `::notice` lines of a run's stderr.
+fn notices(err: &str) -> Vec<&str> {
+    err.lines().filter(|l| l.starts_with("::notice")).collect()
+}
+
+#[test]
+fn bad_or_missing_token_gives_one_notice_and_the_gates_exit_code() {
+    let Some(gh) = server() else { return };
+    let pr = open_pr(&gh, "feature");
+    let revoked = "ghs_revoked_token_9876543210";
+
+    // A token GitHub does not accept: 401 Bad credentials on the first request; nothing else
+    // is tried, one notice, the gate's exit code.
+    for (failing, code) in [(1usize, 1), (0, 0)] {
+        gh.clear_requests();
+        let (o, dir) = gate(&gh, &pr, revoked, failing, 0, &["--status"]);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(code), "{err}");
+        let n = notices(&err);
+        assert_eq!(n.len(), 1, "{err}");
+        assert!(n[0].contains("GitHub refused the token"), "{}", n[0]);
+        assert!(n[0].contains("401 Bad credentials"), "{}", n[0]);
+        assert!(n[0].contains("`GITHUB_TOKEN`"), "{}", n[0]);
+        assert!(!err.contains("warning:"), "{err}");
+        assert!(
+            !err.contains(revoked) && !err.contains(&revoked[4..]),
+            "{err}"
+        );
+        let reqs = gh.requests();
+        assert_eq!(reqs.len(), 1, "{reqs:?}");
+        assert_eq!(reqs[0].status, 401);
+        let summary = std::fs::read_to_string(dir.path().join("summary.md")).unwrap();
+        assert!(summary.contains("Quality gate"), "{summary}");
+    }
+    assert!(gh.check_runs(REPO).is_empty());
+
+    // The same through the Action's input: the notice names the input.
+    let (o, _d) = gate_env(&gh, &pr, "", 1, 0, &[], &[("INPUT_TOKEN", revoked)]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    let n = notices(&err);
+    assert_eq!(n.len(), 1, "{err}");
+    assert!(n[0].contains("the Action's `token` input"), "{}", n[0]);
+
+    // A token that stops being accepted in the middle (the comment): the check run is done,
+    // the rest is not tried, one notice.
+    gh.clear_requests();
+    gh.inject(
+        Fault::new(shipgate_testserver::FaultKind::BadCredentials)
+            .on("/repos/octo/app/issues/*/comments")
+            .times(1),
+    );
+    let (o, _d) = gate(&gh, &pr, TOKEN, 1, 0, &["--status"]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert_eq!(notices(&err).len(), 1, "{err}");
+    assert!(!err.contains("warning:"), "{err}");
+    assert_eq!(gh.check_runs(REPO).len(), 1);
+    assert_eq!(gh.check_runs(REPO)[0].status, "completed");
+    assert!(
+        gh.requests_matching("POST", "/repos/octo/app/statuses/*")
+            .is_empty()
+    );
+
+    // No token at all: nothing is sent; the notice says what to set.
+    gh.clear_requests();
+    let (o, dir) = gate(&gh, &pr, "", 1, 0, &["--status"]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    let n = notices(&err);
+    assert_eq!(n.len(), 1, "{err}");
+    assert!(n[0].contains("no GitHub token"), "{}", n[0]);
+    assert!(n[0].contains("`token` input"), "{}", n[0]);
+    assert!(n[0].contains("GITHUB_TOKEN"), "{}", n[0]);
+    assert!(!err.contains("warning:"), "{err}");
+    assert!(gh.requests().is_empty());
+    let summary = std::fs::read_to_string(dir.path().join("summary.md")).unwrap();
+    assert!(summary.contains("Quality gate failed"), "{summary}");
+
+    // `shipgate publish report.json` in a workflow_run job: the same notices; it degrades to
+    // the job summary and exits 0 as it does for a read-only token.
+    let (o, dir) = gate(&gh, &pr, "", 1, 0, &["--report", "report.json"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    for token in [revoked, ""] {
+        gh.clear_requests();
+        std::fs::write(dir.path().join("summary.md"), "").unwrap();
+        let env = pr_env(&gh, dir.path(), &pr, token);
+        let o = run(dir.path(), &["publish", "report.json"], &env);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(0), "{err}");
+        let n = notices(&err);
+        assert_eq!(n.len(), 1, "{err}");
+        let what = if token.is_empty() {
+            "no GitHub token"
+        } else {
+            "401 Bad credentials"
+        };
+        assert!(n[0].contains(what), "{}", n[0]);
+        assert!(!err.contains("warning:"), "{err}");
+        assert_eq!(gh.requests().len(), usize::from(!token.is_empty()));
+        let summary = std::fs::read_to_string(dir.path().join("summary.md")).unwrap();
+        assert!(summary.contains("Quality gate failed"), "{summary}");
+    }
+    assert_eq!(gh.check_runs(REPO).len(), 1);
+    gh.assert_no_violations();
+}
+
+#[test]
+fn https_proxy_gets_a_connect_and_publishing_degrades_cleanly() {
+    use std::io::{BufRead, BufReader, Write};
+    let Some(gh) = server() else { return };
+    let pr = open_pr(&gh, "feature");
+    // A proxy that records each request head, agrees to tunnel, then hangs up: the TLS
+    // handshake to the API fails, as it must with nothing behind the tunnel.
+    let proxy = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = proxy.local_addr().unwrap();
+    let seen = std::thread::spawn(move || {
+        let mut heads: Vec<String> = Vec::new();
+        for s in proxy.incoming() {
+            let Ok(mut s) = s else { continue };
+            s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+            let mut r = BufReader::new(s.try_clone().unwrap());
+            let mut head = String::new();
+            loop {
+                let mut line = String::new();
+                if r.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                    break;
+                }
+                head.push_str(&line);
+            }
+            if head.starts_with("STOP") {
+                break;
+            }
+            let _ = s.write_all(b"HTTP/1.1 200 Connection established\r\n\r\n");
+            heads.push(head);
+        }
+        heads
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let j = junit(dir.path(), 1);
+    let mut env = pr_env(&gh, dir.path(), &pr, TOKEN);
+    for (k, v) in env.iter_mut() {
+        if k == "GITHUB_API_URL" {
+            // A name that resolves nowhere: only the proxy can reach it.
+            *v = "https://ghe.invalid/api/v3".into();
+        }
+    }
+    env.push(("HTTPS_PROXY".into(), format!("http://{addr}")));
+    env.push(("SHIPGATE_RETRY_MAX_SECONDS".into(), "0".into()));
+    let o = run(
+        dir.path(),
+        &[
+            "gate",
+            "--publish",
+            "--status",
+            "--tests",
+            j.to_str().unwrap(),
+        ],
+        &env,
+    );
+    std::net::TcpStream::connect(addr)
+        .unwrap()
+        .write_all(b"STOP\r\n\r\n")
+        .unwrap();
+    let heads = seen.join().unwrap();
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "the gate's exit code: {err}");
+    // The check run, the comment list and the status (and the looks after failures): each a
+    // tunnel to the API's host.
+    assert!(heads.len() >= 3, "{heads:?}\n{err}");
+    for h in &heads {
+        assert!(
+            h.starts_with("CONNECT ghe.invalid:443 HTTP/1.1\r\n"),
+            "{h:?}"
+        );
+        assert!(!h.contains(TOKEN) && !h.contains(&TOKEN[4..]), "{h:?}");
+        assert!(!h.to_ascii_lowercase().contains("authorization"), "{h:?}");
+    }
+    assert!(gh.requests().is_empty(), "nothing bypassed the proxy");
+    // One warning per step (check run, comment, status), naming the failed handshake, and
+    // no other noise.
+    let warnings: Vec<&str> = err
+        .lines()
+        .filter(|l| l.starts_with("warning: publishing to GitHub failed"))
+        .collect();
+    assert_eq!(warnings.len(), 3, "{err}");
+    assert!(
+        warnings.iter().all(|w| w.contains("tls handshake")),
+        "{err}"
+    );
+    assert!(!err.contains("ERROR"), "{err}");
+    assert!(!err.contains(TOKEN) && !err.contains(&TOKEN[4..]), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    let summary = std::fs::read_to_string(dir.path().join("summary.md")).unwrap();
+    assert!(summary.contains("Quality gate failed"), "{summary}");
+}
+
+#[test]
+fn sarif_upload_names_a_missing_or_refused_token() {
+    let Some(gh) = server() else { return };
+    let pr = open_pr(&gh, "feature");
+    let dir = tempfile::tempdir().unwrap();
+    let file = sarif(dir.path(), 1);
+    for (token, says, requests) in [
+        ("", "error: no GitHub token", 0),
+        (
+            "ghs_revoked_token_9876543210",
+            "error: GitHub refused the token from `GITHUB_TOKEN`",
+            1,
+        ),
+    ] {
+        gh.clear_requests();
+        let env = pr_env(&gh, dir.path(), &pr, token);
+        let o = run(
+            dir.path(),
+            &["sarif", "upload", file.to_str().unwrap()],
+            &env,
+        );
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(1), "{err}");
+        assert!(err.contains(says), "{err}");
+        assert!(err.contains("token"), "{err}");
+        assert!(
+            !err.contains("ghs_revoked") && !err.contains("revoked_token"),
+            "{err}"
+        );
+        assert_eq!(gh.requests().len(), requests);
+    }
+    assert!(gh.sarif_uploads(REPO).is_empty());
+    gh.assert_no_violations();
 }

@@ -468,6 +468,8 @@ fn process(
     // Faults, in the order they were switched on.
     let route = path.clone();
     let mut fault_reply = None;
+    // An outage status that replaces the answer of a request carried out.
+    let mut lost_answer: Option<u16> = None;
     let mut i = 0;
     while i < st.faults.len() {
         let f = &st.faults[i];
@@ -478,7 +480,7 @@ fn process(
             .is_none_or(|m| m.eq_ignore_ascii_case(&method))
             && f.fault.path.as_ref().is_none_or(|p| glob(p, &route));
         let is_delay = matches!(f.fault.kind, FaultKind::Delay(_));
-        if !matches || (fault_reply.is_some() && !is_delay) {
+        if !matches || ((fault_reply.is_some() || lost_answer.is_some()) && !is_delay) {
             i += 1;
             continue;
         }
@@ -508,17 +510,8 @@ fn process(
                     .with_header("retry-after", retry_after.to_string()),
                 );
             }
-            FaultKind::ServerError(status) => {
-                let message = match status {
-                    502 => "Server Error",
-                    503 => "Service Unavailable",
-                    504 => {
-                        "We couldn't respond to your request in time. Sorry about that. Please try resubmitting your request and contact us if the problem persists."
-                    }
-                    _ => "Server Error",
-                };
-                fault_reply = Some(Reply::error(status, message, &docs));
-            }
+            FaultKind::ServerError(status) => fault_reply = Some(outage(status, &docs)),
+            FaultKind::ServerErrorAfterApplying(status) => lost_answer = Some(status),
             FaultKind::BadCredentials => {
                 fault_reply = Some(Reply::error(
                     401,
@@ -625,6 +618,29 @@ fn process(
         });
     }
     let b = bucket_of(&mut st, &caller).clone();
+    if let Some(status) = lost_answer {
+        // The operation's own answer is checked, then replaced by the outage.
+        let _ = finish(
+            &mut st,
+            shared,
+            reply,
+            Duration::ZERO,
+            record.clone(),
+            Some(op),
+            &request_id,
+            Some(b.clone()),
+        );
+        return finish(
+            &mut st,
+            shared,
+            outage(status, &docs),
+            delay,
+            record,
+            None,
+            &request_id,
+            Some(b),
+        );
+    }
     finish(
         &mut st,
         shared,
@@ -635,6 +651,18 @@ fn process(
         &request_id,
         Some(b),
     )
+}
+
+/// GitHub's answer in an outage.
+fn outage(status: u16, docs: &str) -> Reply {
+    let message = match status {
+        503 => "Service Unavailable",
+        504 => {
+            "We couldn't respond to your request in time. Sorry about that. Please try resubmitting your request and contact us if the problem persists."
+        }
+        _ => "Server Error",
+    };
+    Reply::error(status, message, docs)
 }
 
 fn resource_of(op_id: &str) -> &'static str {

@@ -167,6 +167,10 @@ pub enum FaultKind {
     },
     /// An outage answer (500, 502, 503, 504).
     ServerError(u16),
+    /// The request is carried out (its state change kept), then answered with this outage
+    /// status instead of its result: GitHub acted but the client cannot know it, so a retry
+    /// that does not look first repeats the write.
+    ServerErrorAfterApplying(u16),
     /// The answer comes this much later (the request is served normally).
     Delay(Duration),
     /// 401 Bad credentials, whatever the token.
@@ -221,6 +225,12 @@ impl Fault {
     /// An outage with this status.
     pub fn server_error(status: u16) -> Fault {
         Fault::new(FaultKind::ServerError(status))
+    }
+
+    /// The request is carried out, then answered with this outage status
+    /// ([`FaultKind::ServerErrorAfterApplying`]).
+    pub fn server_error_after_applying(status: u16) -> Fault {
+        Fault::new(FaultKind::ServerErrorAfterApplying(status))
     }
 
     /// Slow answers.

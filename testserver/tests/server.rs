@@ -915,6 +915,20 @@ fn secondary_rate_limit_server_errors_delays_and_other_faults() {
             .times(1),
     );
     assert_eq!(g.get("/repos/octo/app").status, 404);
+    // Carried out, then answered with an outage: the comment exists, the client saw a 502.
+    g.s.inject(
+        Fault::server_error_after_applying(502)
+            .method("POST")
+            .times(1),
+    );
+    let before = g.s.comments(REPO, pr).len();
+    let r = g.post(&path, json!({"body": "applied"}));
+    assert_eq!(r.status, 502);
+    assert_eq!(r.message(), "Server Error");
+    let after = g.s.comments(REPO, pr);
+    assert_eq!(after.len(), before + 1);
+    assert_eq!(after.last().expect("created").body, "applied");
+    assert_eq!(g.post(&path, json!({"body": "next"})).status, 201);
     g.s.inject(Fault::server_error(500));
     assert_eq!(g.get(&path).status, 500);
     assert_eq!(g.get(&path).status, 500);

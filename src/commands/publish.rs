@@ -5,7 +5,7 @@ use crate::cli::{PublishCmdArgs, PublishOpts, UploadArgs};
 use anyhow::{Context, Result};
 use shipgate::github::Client;
 use shipgate::publish::session::Session;
-use shipgate::publish::{self, Input, Options, Outcome, code_scanning, degrade};
+use shipgate::publish::{self, Input, Options, Outcome, PublishError, code_scanning, degrade};
 use shipgate::runner::{GithubContext, commands, output};
 use std::process::ExitCode;
 
@@ -32,6 +32,10 @@ pub fn start(gh: &GithubContext, opts: &Options) -> Option<Session> {
         Ok(mut s) => {
             s.start(opts);
             Some(s)
+        }
+        Err(PublishError::NoToken) => {
+            eprintln!("{}", degrade::no_token_notice());
+            None
         }
         Err(e) => {
             eprintln!("warning: not publishing to GitHub: {e}");
@@ -62,8 +66,13 @@ pub fn report_outcome(out: &Outcome, gate: &str) -> bool {
     if out.status {
         eprintln!("published: commit status {gate}");
     }
-    if !out.missing.is_empty() {
-        // One notice, a workflow command the runner shows on the run.
+    // One notice, a workflow command the runner shows on the run.
+    if let Some(m) = &out.unauthorized {
+        eprintln!(
+            "{}",
+            degrade::unauthorized_notice(m, degrade::token_source(env))
+        );
+    } else if !out.missing.is_empty() {
         eprintln!("{}", degrade::notice(&out.missing));
     }
     for e in &out.errors {
@@ -92,7 +101,15 @@ pub fn publish_cmd(a: PublishCmdArgs) -> Result<ExitCode> {
     let input = Input::from_report(&shown, &text)?;
     let gh = GithubContext::from_vars(env);
     let opts = options(&a.opts);
-    let session = Session::open(&gh, input.git_ref.as_deref(), a.sha, a.pr)?;
+    let session = match Session::open(&gh, input.git_ref.as_deref(), a.sha, a.pr) {
+        Ok(s) => s,
+        Err(PublishError::NoToken) => {
+            eprintln!("{}", degrade::no_token_notice());
+            degrade_to_job(&gh, &input)?;
+            return Ok(ExitCode::SUCCESS);
+        }
+        Err(e) => return Err(e.into()),
+    };
     eprintln!(
         "publishing to {} (pull request {})",
         session.target.sha,
@@ -103,25 +120,32 @@ pub fn publish_cmd(a: PublishCmdArgs) -> Result<ExitCode> {
     );
     let out = session.finish(&input, &opts);
     let failed = report_outcome(&out, &opts.gate);
-    if !out.missing.is_empty() && gh.actions {
-        // Degraded: this job's summary and annotations carry the verdict.
-        for a in commands::annotations(&input.verdict.problems) {
-            eprintln!("{a}");
-        }
-        if let Some(p) = &gh.step_summary {
-            let existing = std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
-            let md = shipgate::render::markdown::render(
-                &input.verdict,
-                output::summary_budget(existing),
-            );
-            output::append(p, &md)?;
-        }
+    if out.degraded() {
+        degrade_to_job(&gh, &input)?;
     }
     Ok(if failed {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Publishing degraded (the token may not write, or there is none): this job's summary and
+/// annotations carry the verdict.
+fn degrade_to_job(gh: &GithubContext, input: &Input) -> Result<()> {
+    if !gh.actions {
+        return Ok(());
+    }
+    for a in commands::annotations(&input.verdict.problems) {
+        eprintln!("{a}");
+    }
+    if let Some(p) = &gh.step_summary {
+        let existing = std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
+        let md =
+            shipgate::render::markdown::render(&input.verdict, output::summary_budget(existing));
+        output::append(p, &md)?;
+    }
+    Ok(())
 }
 
 /// `shipgate sarif upload FILE`.
@@ -146,6 +170,12 @@ pub fn sarif_upload(a: UploadArgs) -> Result<ExitCode> {
         let _g = rt.enter();
         Client::from_env()?
     };
+    if !client.has_token() {
+        eprintln!(
+            "error: no GitHub token: set the Action's `token` input or GITHUB_TOKEN (the token needs `security-events: write`)"
+        );
+        return Ok(ExitCode::from(1));
+    }
     let result = rt.block_on(async {
         let id = code_scanning::upload(&client, &encoded, &sha, &git_ref).await?;
         eprintln!("uploaded {shown} for {sha} on {git_ref}: upload {id}");
@@ -158,7 +188,7 @@ pub fn sarif_upload(a: UploadArgs) -> Result<ExitCode> {
     });
     match result {
         Ok(id) => {
-            crate::write_stdout(&format!("{id}\n"))?;
+            super::write_stdout(&format!("{id}\n"))?;
             Ok(ExitCode::SUCCESS)
         }
         Err(code_scanning::UploadError::File { path, message }) => {
@@ -172,6 +202,15 @@ pub fn sarif_upload(a: UploadArgs) -> Result<ExitCode> {
                         commands::escape_data(err)
                     );
                 }
+            }
+            if let code_scanning::UploadError::GitHub(g) = &e
+                && g.unauthorized().is_some()
+            {
+                eprintln!(
+                    "error: GitHub refused the token from {} (invalid, expired or revoked): {g}",
+                    degrade::token_source(env)
+                );
+                return Ok(ExitCode::from(1));
             }
             if let code_scanning::UploadError::GitHub(g) = &e
                 && let Some(p) = g.missing_permission()
