@@ -28,6 +28,15 @@ pub enum Command {
     Config(ConfigArgs),
     /// SARIF for GitHub code scanning: convert reports, merge SARIF files, validate one.
     Sarif(SarifArgs),
+    /// Deployments: run a deploy command inside a GitHub deployment (statuses, health checks,
+    /// rollback), or start and finish one across steps; the version a tag deploys.
+    Deploy(crate::deploy_cli::DeployArgs),
+    /// Probe URLs until they are healthy or a deadline passes: expected statuses, body regex,
+    /// JSON fields, p95 latency budget.
+    Health(crate::deploy_cli::HealthArgs),
+    /// Environments as code: required reviewers, wait timer, branch and tag policies from a
+    /// YAML or JSON file; check it, plan, apply.
+    Environment(crate::deploy_cli::EnvironmentArgs),
 }
 
 /// Arguments of `sarif`.

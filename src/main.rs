@@ -3,6 +3,7 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod cli;
+mod deploy_cli;
 
 use anyhow::{Context, Result};
 use clap::Parser;
@@ -109,6 +110,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
             SarifCommand::Merge(a) => sarif_merge(a),
             SarifCommand::Validate(a) => sarif_validate(a),
         },
+        Command::Deploy(args) => deploy_cli::deploy_cmd(args),
+        Command::Health(args) => deploy_cli::health_cmd(args),
+        Command::Environment(args) => deploy_cli::environment_cmd(args),
     }
 }
 

@@ -1,0 +1,8 @@
+//! Deployments: versions from release tags, health checks, environments as code, the deploy
+//! command runner, changelog sections for releases.
+
+pub mod changelog;
+pub mod environment;
+pub mod health;
+pub mod run;
+pub mod version;

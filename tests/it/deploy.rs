@@ -1,0 +1,357 @@
+//! Deployments: `health` against HTTP servers on 127.0.0.1 that are slow, flap or fail, the
+//! version a tag deploys, and the deployment lifecycle against the test GitHub server.
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpListener;
+use std::path::Path;
+use std::process::{Command, Output};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Duration;
+
+/// What the test server answers to its n-th request (from 1): delay, status, body.
+type Behaviour = dyn Fn(u32) -> (Duration, u16, String) + Send + Sync;
+
+/// A tiny HTTP/1.1 server on 127.0.0.1 that answers each request by `behave`; counts requests.
+struct Http {
+    url: String,
+    hits: Arc<AtomicU32>,
+}
+
+impl Http {
+    fn start(behave: impl Fn(u32) -> (Duration, u16, String) + Send + Sync + 'static) -> Http {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}/health", listener.local_addr().unwrap());
+        let hits = Arc::new(AtomicU32::new(0));
+        let behave: Arc<Behaviour> = Arc::new(behave);
+        let h = hits.clone();
+        std::thread::spawn(move || {
+            for conn in listener.incoming() {
+                let Ok(mut conn) = conn else { continue };
+                let (h, behave) = (h.clone(), behave.clone());
+                std::thread::spawn(move || {
+                    let mut reader = BufReader::new(conn.try_clone().unwrap());
+                    let mut line = String::new();
+                    loop {
+                        line.clear();
+                        if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                            return;
+                        }
+                        if line == "\r\n" {
+                            break;
+                        }
+                    }
+                    let n = h.fetch_add(1, Ordering::SeqCst) + 1;
+                    let (delay, status, body) = behave(n);
+                    std::thread::sleep(delay);
+                    let _ = write!(
+                        conn,
+                        "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                        body.len()
+                    );
+                });
+            }
+        });
+        Http { url, hits }
+    }
+
+    fn hits(&self) -> u32 {
+        self.hits.load(Ordering::SeqCst)
+    }
+}
+
+/// Runs the binary outside any Actions context.
+fn run(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_shipgate"))
+        .args(args)
+        .current_dir(cwd)
+        .env_remove("GITHUB_ACTIONS")
+        .env_remove("GITHUB_REF")
+        .env_remove("GITHUB_OUTPUT")
+        .env_remove("GITHUB_TOKEN")
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run shipgate")
+}
+
+fn out(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn err(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn health_json(args: &[&str]) -> (Output, serde_json::Value) {
+    let mut a = vec!["health", "--format", "json"];
+    a.extend_from_slice(args);
+    let o = run(&a, Path::new("."));
+    let v =
+        serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}{}", out(&o), err(&o)));
+    (o, v)
+}
+
+#[test]
+fn health_waits_out_a_flapping_service() {
+    // 503 twice, then healthy JSON.
+    let s = Http::start(|n| {
+        if n <= 2 {
+            (Duration::ZERO, 503, "{\"status\":\"starting\"}".into())
+        } else {
+            (
+                Duration::ZERO,
+                200,
+                "{\"status\":\"ok\",\"db\":{\"up\":true}}".into(),
+            )
+        }
+    });
+    let (o, v) = health_json(&[
+        &s.url,
+        "--interval",
+        "50ms",
+        "--deadline",
+        "20s",
+        "--json-field",
+        "status=ok",
+        "--json-field",
+        "db.up=true",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert_eq!(v["healthy"], true);
+    assert_eq!(v["urls"][0]["attempts"], 3);
+    assert_eq!(v["urls"][0]["last_status"], 200);
+    assert_eq!(s.hits(), 3);
+}
+
+#[test]
+fn health_never_passing_ends_at_the_deadline() {
+    let s = Http::start(|_| (Duration::ZERO, 502, "bad gateway".into()));
+    let t0 = std::time::Instant::now();
+    let o = run(
+        &["health", &s.url, "--interval", "100ms", "--deadline", "1s"],
+        Path::new("."),
+    );
+    let took = t0.elapsed();
+    assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+    let text = out(&o);
+    assert!(text.starts_with(&format!("unhealthy {}", s.url)), "{text}");
+    assert!(text.contains("status 502, expected 200-299"), "{text}");
+    // One probe every 100 ms for a second: about 10, never unbounded, never just one.
+    let hits = s.hits();
+    assert!((5..=11).contains(&hits), "{hits} probes");
+    assert!(took < Duration::from_secs(5), "{took:?}");
+}
+
+#[test]
+fn health_latency_budget_and_timeouts_against_a_slow_service() {
+    let s = Http::start(|_| (Duration::from_millis(300), 200, "{}".into()));
+    let (o, v) = health_json(&[
+        &s.url,
+        "--probes",
+        "3",
+        "--max-p95",
+        "100ms",
+        "--interval",
+        "10ms",
+        "--deadline",
+        "2s",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let reason = v["urls"][0]["reason"].as_str().unwrap();
+    assert!(reason.starts_with("p95 latency 3"), "{reason}");
+    assert!(
+        reason.ends_with("over the budget of 100 ms (3 probes)"),
+        "{reason}"
+    );
+
+    let (o, v) = health_json(&[
+        &s.url,
+        "--probes",
+        "3",
+        "--max-p95",
+        "2s",
+        "--interval",
+        "10ms",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{v}");
+    let p95 = v["urls"][0]["p95_ms"].as_u64().unwrap();
+    assert!((300..2000).contains(&p95), "{p95}");
+    assert_eq!(v["urls"][0]["attempts"], 3);
+
+    let (o, v) = health_json(&[
+        &s.url,
+        "--timeout",
+        "100ms",
+        "--deadline",
+        "500ms",
+        "--interval",
+        "50ms",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(v["urls"][0]["reason"], "timed out");
+}
+
+#[test]
+fn health_body_checks_and_several_urls() {
+    let ok = Http::start(|_| (Duration::ZERO, 200, "{\"version\":\"1.2.3\"}".into()));
+    let wrong = Http::start(|_| (Duration::ZERO, 200, "{\"version\":\"1.2.2\"}".into()));
+    let (o, v) = health_json(&[
+        &ok.url,
+        &wrong.url,
+        "--body-regex",
+        "\"version\":\"1\\.2\\.\\d\"",
+        "--json-field",
+        "version=1.2.3",
+        "--interval",
+        "50ms",
+        "--deadline",
+        "300ms",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(v["urls"][0]["healthy"], true);
+    assert_eq!(v["urls"][1]["healthy"], false);
+    assert_eq!(
+        v["urls"][1]["reason"],
+        "JSON field `version` is \"1.2.2\", expected \"1.2.3\""
+    );
+    // A closed port: connection refused, named.
+    let closed = {
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        format!("http://{}/", l.local_addr().unwrap())
+    };
+    let (o, v) = health_json(&[&closed, "--deadline", "200ms", "--interval", "50ms"]);
+    assert_eq!(o.status.code(), Some(1));
+    let reason = v["urls"][0]["reason"].as_str().unwrap().to_lowercase();
+    assert!(reason.contains("connect"), "{reason}");
+}
+
+#[test]
+fn health_usage_errors_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = run(&["health", "ftp://example.com/"], dir.path());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        err(&o).contains("`ftp://example.com/`: not an http:// or https:// URL"),
+        "{}",
+        err(&o)
+    );
+    std::fs::write(dir.path().join("ca.pem"), "not a certificate").unwrap();
+    let o = run(
+        &["health", "https://127.0.0.1:9/", "--ca-file", "ca.pem"],
+        dir.path(),
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        err(&o).contains("ca.pem: holds no certificate"),
+        "{}",
+        err(&o)
+    );
+    let o = run(
+        &["health", "http://127.0.0.1:9/", "--expect-status", "2xx"],
+        dir.path(),
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        err(&o).contains("expected a status code 100-599"),
+        "{}",
+        err(&o)
+    );
+}
+
+#[test]
+fn version_and_environment_from_tags() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = run(
+        &[
+            "deploy",
+            "version",
+            "--tag",
+            "refs/tags/v1.2.3",
+            "--format",
+            "json",
+        ],
+        dir.path(),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(
+        v,
+        serde_json::json!({"version": "1.2.3", "tag": "v1.2.3", "environment": "production", "prerelease": "false"})
+    );
+    let o = run(&["deploy", "version", "--tag", "v1.2.3-rc.1"], dir.path());
+    assert_eq!(out(&o), "v1.2.3-rc.1 → staging (prerelease)\n");
+    let o = run(
+        &[
+            "deploy",
+            "version",
+            "--tag",
+            "v2.0.0-beta.1",
+            "--prerelease-map",
+            "beta=qa",
+        ],
+        dir.path(),
+    );
+    assert_eq!(out(&o), "v2.0.0-beta.1 → qa (prerelease)\n");
+    let o = run(&["deploy", "version", "--tag", "v1.2"], dir.path());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        err(&o).starts_with("error: tag `v1.2`: `1.2` is not a semantic version"),
+        "{}",
+        err(&o)
+    );
+    // In Actions, the outputs a later job reads.
+    let gh_out = dir.path().join("out");
+    let o = Command::new(env!("CARGO_BIN_EXE_shipgate"))
+        .args(["deploy", "version"])
+        .env("GITHUB_ACTIONS", "true")
+        .env("GITHUB_REF", "refs/tags/v3.1.4")
+        .env("GITHUB_OUTPUT", &gh_out)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    let outputs =
+        crate::runner::parse_file_command(&std::fs::read_to_string(&gh_out).unwrap()).unwrap();
+    assert!(outputs.contains(&("environment".into(), "production".into())));
+    assert!(outputs.contains(&("version".into(), "3.1.4".into())));
+}
+
+#[test]
+fn committed_environment_schema_is_up_to_date() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let o = run(&["environment", "schema"], root);
+    assert_eq!(o.status.code(), Some(0));
+    let printed: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let committed: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root.join("schemas/environment.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        printed, committed,
+        "schemas/environment.json is stale: run `cargo run -- environment schema > schemas/environment.json`"
+    );
+}
+
+#[test]
+fn environment_check_validates_before_any_call() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("envs.yml");
+    std::fs::write(
+        &f,
+        "environments:\n  production:\n    reviewers: [{user: octocat}]\n    deployment_branch_policy:\n      protected_branches: true\n      custom_branch_policies: true\n",
+    )
+    .unwrap();
+    let o = run(&["environment", "check", "envs.yml"], dir.path());
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        err(&o),
+        "error: envs.yml:4:5: environments.production.deployment_branch_policy: protected_branches and custom_branch_policies are mutually exclusive: set exactly one to true\n"
+    );
+    std::fs::write(
+        &f,
+        "environments:\n  production:\n    wait_timer: 60\n    deployment_branch_policy: {protected_branches: false, custom_branch_policies: true}\n    tag_policies: ['v*']\n",
+    )
+    .unwrap();
+    let o = run(&["environment", "check", "envs.yml"], dir.path());
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert_eq!(out(&o), "envs.yml: ok (production)\n");
+}
