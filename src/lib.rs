@@ -5,6 +5,7 @@
 
 pub mod deploy;
 pub mod gate;
+pub mod github;
 pub mod ingest;
 pub mod model;
 pub mod render;

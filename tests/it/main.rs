@@ -14,6 +14,7 @@ mod fast_paths;
 mod finding_formats;
 mod gate;
 mod junit_format;
+mod publish;
 mod real_fixtures;
 mod runner;
 mod sarif;
