@@ -1,9 +1,11 @@
 //! The deployment commands of the binary: their flags and the code that prints.
 
+#![allow(clippy::print_stderr)]
+
 use crate::cli::OutputFormat;
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
-use shipgate::deploy::{health, version};
+use shipgate::deploy::{health, lifecycle, notify, run, version};
 use shipgate::runner::{GithubContext, output};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -24,6 +26,134 @@ pub enum DeployCommand {
     /// `version`, `tag`, `environment` and `prerelease`.
     #[command(after_help = "Exit codes: 0 a release tag; 2 not one (the message says why).")]
     Version(VersionArgs),
+    /// Create a GitHub deployment, set it in_progress (log: the workflow run), run the deploy
+    /// command streaming its output, run the health checks, then set success (with --url) or
+    /// failure/error (running --rollback on failure). SIGINT/SIGTERM are passed to the command
+    /// and end the deployment as `error`, never `in_progress`.
+    #[command(
+        after_help = "Exit codes: 0 deployed; 1 the command, the health checks or GitHub failed (rollback reported); 128+N after signal N; 2 usage.\n\
+Example: shipgate deploy run --environment staging --url https://staging.example.com --health https://staging.example.com/healthz --rollback './deploy.sh --previous' -- ./deploy.sh"
+    )]
+    Run(RunArgs),
+    /// Create a deployment and set it in_progress, for workflows that deploy in several steps;
+    /// prints the id and writes the output `deployment-id` (finish it with `deploy finish`).
+    Start(StartArgs),
+    /// Write the final status of a deployment made by `deploy start`.
+    Finish(FinishArgs),
+}
+
+/// How the deployment is created (`deploy run` and `deploy start`).
+#[derive(Debug, Args)]
+pub struct CreateArgs {
+    /// The environment; default: the one the tag maps to (`v1.2.3` → production,
+    /// `v1.2.3-rc.1` → staging). Env: INPUT_ENVIRONMENT.
+    #[arg(long, value_name = "NAME", env = "INPUT_ENVIRONMENT")]
+    pub environment: Option<String>,
+    /// What to deploy: branch, tag or sha (default: $GITHUB_SHA).
+    #[arg(long = "ref", value_name = "REF")]
+    pub git_ref: Option<String>,
+    /// Status contexts that must be green first (repeatable); none by default.
+    #[arg(long = "required-context", value_name = "CONTEXT")]
+    pub required_contexts: Vec<String>,
+    /// Mark the environment as production (default: when it is the release environment).
+    #[arg(long = "production-environment", value_name = "BOOL")]
+    pub production: Option<bool>,
+    /// Mark the environment as transient (review apps).
+    #[arg(long)]
+    pub transient: bool,
+    /// The version carried in the payload (default: from the tag, when it is a release tag).
+    #[arg(long = "version", value_name = "VERSION")]
+    pub version: Option<String>,
+    /// The tag and how it maps to environments.
+    #[command(flatten)]
+    pub tag: TagArgs,
+}
+
+/// Arguments of `deploy run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// The deployment to create.
+    #[command(flatten)]
+    pub create: CreateArgs,
+    /// The environment's URL, set on success.
+    #[arg(long, value_name = "URL")]
+    pub url: Option<String>,
+    /// URLs to health-check after the command (repeatable).
+    #[arg(long = "health", value_name = "URL")]
+    pub health: Vec<String>,
+    /// Statuses the health checks accept.
+    #[arg(long = "health-expect-status", value_name = "CODES", default_value = "200-299", value_parser = health::StatusSet::parse)]
+    pub health_expect_status: health::StatusSet,
+    /// A JSON field the health answer must have (repeatable).
+    #[arg(long = "health-json-field", value_name = "PATH=VALUE", value_parser = health::JsonCheck::parse)]
+    pub health_json_field: Vec<health::JsonCheck>,
+    /// Pause between health probes.
+    #[arg(long = "health-interval", value_name = "DURATION", default_value = "5s", value_parser = health::parse_duration)]
+    pub health_interval: std::time::Duration,
+    /// Time allowed for the health checks.
+    #[arg(long = "health-deadline", value_name = "DURATION", default_value = "2m", value_parser = health::parse_duration)]
+    pub health_deadline: std::time::Duration,
+    /// Passing probes in a row needed.
+    #[arg(long = "health-probes", value_name = "N", default_value_t = 1)]
+    pub health_probes: u32,
+    /// p95 latency budget of the health probes.
+    #[arg(long = "health-max-p95", value_name = "DURATION", value_parser = health::parse_duration)]
+    pub health_max_p95: Option<std::time::Duration>,
+    /// PEM CA file for the health checks instead of the system's roots.
+    #[arg(long = "ca-file", value_name = "FILE")]
+    pub ca_file: Option<PathBuf>,
+    /// Shell command run when the deploy command or the health checks fail.
+    #[arg(long, value_name = "CMD")]
+    pub rollback: Option<String>,
+    /// Slack-compatible incoming webhook notified of the result (a secret: never printed).
+    /// Env: SHIPGATE_NOTIFY_WEBHOOK.
+    #[arg(long = "notify-webhook", value_name = "URL", env = "SHIPGATE_NOTIFY_WEBHOOK", hide_env_values = true)]
+    pub notify_webhook: Option<String>,
+    /// Seconds the command gets to end after a forwarded signal before it is killed.
+    #[arg(long = "grace", value_name = "DURATION", default_value = "5s", value_parser = health::parse_duration)]
+    pub grace: std::time::Duration,
+    /// Output format of the result on stdout.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: OutputFormat,
+    /// The deploy command and its arguments (after `--`; no shell).
+    #[arg(last = true, required = true, value_name = "COMMAND")]
+    pub command: Vec<String>,
+}
+
+/// Arguments of `deploy start`.
+#[derive(Debug, Args)]
+pub struct StartArgs {
+    /// The deployment to create.
+    #[command(flatten)]
+    pub create: CreateArgs,
+}
+
+/// Final states of `deploy finish`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FinalState {
+    /// Deployed.
+    Success,
+    /// The deployment failed.
+    Failure,
+    /// Something else went wrong.
+    Error,
+}
+
+/// Arguments of `deploy finish`.
+#[derive(Debug, Args)]
+pub struct FinishArgs {
+    /// The id `deploy start` gave (its output `deployment-id`).
+    #[arg(long = "deployment-id", value_name = "ID", env = "SHIPGATE_DEPLOYMENT_ID")]
+    pub deployment_id: u64,
+    /// The final state.
+    #[arg(long, value_enum)]
+    pub state: FinalState,
+    /// The environment's URL (success).
+    #[arg(long, value_name = "URL")]
+    pub url: Option<String>,
+    /// The description (cut to 140 characters).
+    #[arg(long, value_name = "TEXT")]
+    pub description: Option<String>,
 }
 
 /// How tags map to versions and environments.
@@ -231,6 +361,9 @@ pub fn environment_cmd(args: EnvironmentArgs) -> Result<ExitCode> {
 pub fn deploy_cmd(args: DeployArgs) -> Result<ExitCode> {
     match args.command {
         DeployCommand::Version(a) => version_cmd(a),
+        DeployCommand::Run(a) => run_cmd(a),
+        DeployCommand::Start(a) => start_cmd(a),
+        DeployCommand::Finish(a) => finish_cmd(a),
     }
 }
 
@@ -266,5 +399,200 @@ fn version_cmd(a: VersionArgs) -> Result<ExitCode> {
     {
         output::write_outputs(p, &fields, &mut output::OsRandom)?;
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn env_var(k: &str) -> Option<String> {
+    std::env::var(k).ok().filter(|v| !v.is_empty())
+}
+
+/// The deployment request, the version and the environment.
+fn request(a: &CreateArgs) -> Result<lifecycle::Request> {
+    let tagged = match a.tag.tag.as_deref() {
+        Some(t) if t.starts_with("refs/tags/") || a.environment.is_none() => Some(a.tag.resolve()?),
+        _ => None,
+    };
+    let environment = match (&a.environment, &tagged) {
+        (Some(e), _) => e.clone(),
+        (None, Some((_, e))) => e.clone(),
+        (None, None) => anyhow::bail!(
+            "no environment: give --environment or run on a release tag (GITHUB_REF=refs/tags/v1.2.3)"
+        ),
+    };
+    let git_ref = a
+        .git_ref
+        .clone()
+        .or_else(|| env_var("GITHUB_SHA"))
+        .or_else(|| tagged.as_ref().map(|(v, _)| v.tag.clone()))
+        .context("no ref: give --ref or set GITHUB_SHA")?;
+    let version = a
+        .version
+        .clone()
+        .or_else(|| tagged.as_ref().map(|(v, _)| v.number()));
+    Ok(lifecycle::Request {
+        production: a
+            .production
+            .unwrap_or(environment == a.tag.release_environment),
+        transient: a.transient,
+        required_contexts: a.required_contexts.clone(),
+        description: Some(match &version {
+            Some(v) => format!("shipgate: {v} to {environment}"),
+            None => format!("shipgate: {git_ref} to {environment}"),
+        }),
+        git_ref,
+        environment,
+        version,
+    })
+}
+
+fn github() -> Result<shipgate::github::Client> {
+    Ok(shipgate::github::Client::from_env()?)
+}
+
+fn write_outputs(fields: &[(String, String)]) -> Result<()> {
+    let gh = GithubContext::from_vars(|k| std::env::var(k).ok());
+    if gh.actions
+        && let Some(p) = &gh.output
+    {
+        output::write_outputs(p, fields, &mut output::OsRandom)?;
+    }
+    Ok(())
+}
+
+fn run_cmd(a: RunArgs) -> Result<ExitCode> {
+    let req = request(&a.create)?;
+    let rt = runtime()?;
+    let _guard = rt.enter();
+    // Listening from the start: a cancellation while the deployment is being created is
+    // handled once it exists.
+    let mut signals = run::Signals::install().context("cannot listen for SIGINT/SIGTERM")?;
+    let client = github()?;
+    let log_url = lifecycle::log_url(env_var);
+    let mut env: Vec<(String, String)> = vec![("SHIPGATE_ENVIRONMENT".into(), req.environment.clone())];
+    if let Some(v) = &req.version {
+        env.push(("SHIPGATE_VERSION".into(), v.clone()));
+    }
+    let plan = lifecycle::Plan {
+        command: a.command.clone(),
+        rollback: a.rollback.clone(),
+        health_urls: a.health.clone(),
+        health: health::Options {
+            expect: a.health_expect_status.clone(),
+            json: a.health_json_field.clone(),
+            interval: a.health_interval,
+            deadline: a.health_deadline,
+            probes: a.health_probes.max(1),
+            p95_budget: a.health_max_p95,
+            ca_file: a.ca_file.clone(),
+            ..Default::default()
+        },
+        log_url: log_url.clone(),
+        environment_url: a.url.clone(),
+        env,
+        grace: a.grace,
+    };
+    let (report, got) = rt.block_on(async {
+        let id = lifecycle::create(&client, &req).await?;
+        eprintln!("deployment {id} to {} created", req.environment);
+        let mut plan = plan;
+        plan.env.push(("SHIPGATE_DEPLOYMENT_ID".into(), id.to_string()));
+        Ok::<_, anyhow::Error>(lifecycle::drive(&client, id, &req.environment, &plan, &mut signals).await)
+    })?;
+    eprintln!(
+        "deployment {} → {}: {}",
+        report.deployment_id, report.state, report.description
+    );
+    if let Some(rb) = &report.rollback {
+        eprintln!("rollback: {rb}");
+    }
+    write_outputs(&[
+        ("deployment-id".into(), report.deployment_id.to_string()),
+        ("state".into(), report.state.clone()),
+    ])?;
+    if let Some(hook) = &a.notify_webhook {
+        let m = notify::Message {
+            state: report.state.clone(),
+            environment: req.environment.clone(),
+            version: req.version.clone(),
+            seconds: report.seconds,
+            description: report.description.clone(),
+            rollback: report.rollback.clone(),
+            log_url,
+            environment_url: a.url.clone(),
+            repository: client.repository().to_string(),
+        };
+        if let Err(e) = rt.block_on(notify::send(hook, &m)) {
+            eprintln!("warning: {e}");
+        }
+    }
+    match a.format {
+        OutputFormat::Json => print(&json_line(&report)?)?,
+        OutputFormat::Text => print(&format!(
+            "{} {} {}\n",
+            report.deployment_id, report.state, report.description
+        ))?,
+    }
+    if !report.status_written {
+        return Ok(ExitCode::from(1));
+    }
+    Ok(ExitCode::from(report.exit_code(got)))
+}
+
+fn start_cmd(a: StartArgs) -> Result<ExitCode> {
+    let req = request(&a.create)?;
+    let rt = runtime()?;
+    let _guard = rt.enter();
+    let client = github()?;
+    let log_url = lifecycle::log_url(env_var);
+    let id = rt.block_on(async {
+        let id = lifecycle::create(&client, &req).await?;
+        let st = lifecycle::Status {
+            state: "in_progress".into(),
+            description: format!("deploying to {}", req.environment),
+            log_url,
+            environment_url: None,
+        };
+        if let Err(e) = lifecycle::set_status(&client, id, &st).await {
+            // The deployment exists and nobody would finish it: end it now.
+            let fail = lifecycle::Status {
+                state: "error".into(),
+                description: format!("cannot set in_progress: {e}"),
+                ..Default::default()
+            };
+            let _ = lifecycle::set_status(&client, id, &fail).await;
+            return Err(anyhow::Error::from(e));
+        }
+        Ok(id)
+    })?;
+    eprintln!("deployment {id} to {} started", req.environment);
+    write_outputs(&[
+        ("deployment-id".into(), id.to_string()),
+        ("environment".into(), req.environment.clone()),
+        ("version".into(), req.version.clone().unwrap_or_default()),
+    ])?;
+    print(&format!("{id}\n"))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn finish_cmd(a: FinishArgs) -> Result<ExitCode> {
+    let rt = runtime()?;
+    let _guard = rt.enter();
+    let client = github()?;
+    let state = match a.state {
+        FinalState::Success => "success",
+        FinalState::Failure => "failure",
+        FinalState::Error => "error",
+    };
+    let st = lifecycle::Status {
+        state: state.into(),
+        description: a
+            .description
+            .clone()
+            .unwrap_or_else(|| format!("deployment {state}")),
+        log_url: lifecycle::log_url(env_var),
+        environment_url: if state == "success" { a.url.clone() } else { None },
+    };
+    rt.block_on(lifecycle::set_status(&client, a.deployment_id, &st))?;
+    eprintln!("deployment {} → {state}", a.deployment_id);
     Ok(ExitCode::SUCCESS)
 }

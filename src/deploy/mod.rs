@@ -4,5 +4,7 @@
 pub mod changelog;
 pub mod environment;
 pub mod health;
+pub mod lifecycle;
+pub mod notify;
 pub mod run;
 pub mod version;

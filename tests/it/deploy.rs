@@ -355,3 +355,244 @@ fn environment_check_validates_before_any_call() {
     assert_eq!(o.status.code(), Some(0), "{}", err(&o));
     assert_eq!(out(&o), "envs.yml: ok (production)\n");
 }
+
+// ---- the deployment lifecycle against the test GitHub server ---------------------------------
+
+use shipgate_testserver::{Options, RepoSpec, Server, TokenSpec, try_start};
+
+const REPO: &str = "octo/app";
+const TOKEN: &str = "ghs_deploy_write_0123456789";
+
+/// A server with `octo/app` and a write-all token, or `None` (skipped) without the OpenAPI
+/// description.
+fn github() -> Option<Server> {
+    match try_start(Options::default()) {
+        Ok(s) => {
+            s.create_repo(RepoSpec::new(REPO));
+            s.add_token(TOKEN, TokenSpec::write_all());
+            Some(s)
+        }
+        Err(e) => {
+            println!("notice: skipped: {e}");
+            None
+        }
+    }
+}
+
+/// The binary as a workflow step runs it: the runner's variables pointing at `gh`.
+fn step(gh: &Server, dir: &Path, token: &str, args: &[&str]) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_shipgate"));
+    c.args(args)
+        .current_dir(dir)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("GITHUB_ACTIONS", "true")
+        .env("GITHUB_REPOSITORY", REPO)
+        .env("GITHUB_API_URL", gh.url())
+        .env("GITHUB_SERVER_URL", "https://github.example")
+        .env("GITHUB_RUN_ID", "4242")
+        .env("GITHUB_SHA", gh.branch_sha(REPO, "main").unwrap())
+        .env("GITHUB_OUTPUT", dir.join("outputs"))
+        .env("GITHUB_TOKEN", token)
+        .env("SHIPGATE_RETRY_BASE_MS", "10")
+        .env("SHIPGATE_RETRY_MAX_SECONDS", "5");
+    c
+}
+
+fn states(gh: &Server) -> Vec<Vec<String>> {
+    gh.deployments(REPO)
+        .iter()
+        .map(|d| d.statuses.iter().map(|s| s.state.clone()).collect())
+        .collect()
+}
+
+#[test]
+fn deploy_run_success_writes_statuses_in_order() {
+    let Some(gh) = github() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let site = Http::start(|_| (Duration::ZERO, 200, "{\"status\":\"ok\"}".into()));
+    let o = step(
+        &gh,
+        dir.path(),
+        TOKEN,
+        &[
+            "deploy", "run", "--environment", "staging", "--version", "1.4.0",
+            "--url", "https://staging.example", "--health", &site.url,
+            "--health-json-field", "status=ok", "--format", "json", "--",
+            "sh", "-c", "echo deploying $SHIPGATE_VERSION to $SHIPGATE_ENVIRONMENT as $SHIPGATE_DEPLOYMENT_ID",
+        ],
+    )
+    .output()
+    .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    let deps = gh.deployments(REPO);
+    assert_eq!(deps.len(), 1);
+    let d = &deps[0];
+    assert_eq!(d.environment, "staging");
+    assert!(!d.production && !d.transient);
+    assert_eq!(d.payload["version"], "1.4.0");
+    assert_eq!(states(&gh), vec![vec!["in_progress", "success"]]);
+    assert_eq!(d.statuses[0].log_url, "https://github.example/octo/app/actions/runs/4242");
+    assert_eq!(d.statuses[1].environment_url, "https://staging.example");
+    assert!(d.statuses[1].description.starts_with("deployed to staging in "));
+    // The command's output went to stderr, with the variables it was given.
+    assert!(err(&o).contains(&format!("deploying 1.4.0 to staging as {}", d.id)), "{}", err(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["state"], "success");
+    assert_eq!(v["health"]["healthy"], true);
+    // auto_merge false, no required contexts: the request as sent.
+    let reqs = gh.requests_matching("POST", "/repos/octo/app/deployments");
+    assert_eq!(reqs.len(), 1);
+    let sent = reqs[0].body.clone().unwrap();
+    assert_eq!(sent["auto_merge"], false);
+    assert_eq!(sent["required_contexts"], serde_json::json!([]));
+    assert_eq!(sent["production_environment"], false);
+    let outputs = crate::runner::parse_file_command(
+        &std::fs::read_to_string(dir.path().join("outputs")).unwrap(),
+    )
+    .unwrap();
+    assert!(outputs.contains(&("deployment-id".into(), d.id.to_string())));
+    assert!(outputs.contains(&("state".into(), "success".into())));
+    gh.assert_no_violations();
+}
+
+#[test]
+fn deploy_run_failing_command_rolls_back() {
+    let Some(gh) = github() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let o = step(
+        &gh,
+        dir.path(),
+        TOKEN,
+        &[
+            "deploy", "run", "--environment", "production", "--rollback",
+            "echo rolled back > rollback.txt", "--", "sh", "-c", "echo boom >&2; exit 3",
+        ],
+    )
+    .output()
+    .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("rollback.txt")).unwrap(),
+        "rolled back\n"
+    );
+    let d = &gh.deployments(REPO)[0];
+    assert!(d.production);
+    assert_eq!(states(&gh), vec![vec!["in_progress", "failure"]]);
+    assert_eq!(
+        d.statuses[1].description,
+        "deploy command exited with status 3; rollback succeeded"
+    );
+    assert!(err(&o).contains("rollback: rollback succeeded"), "{}", err(&o));
+    gh.assert_no_violations();
+}
+
+#[test]
+fn deploy_run_health_never_passing_fails_the_deployment() {
+    let Some(gh) = github() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let site = Http::start(|_| (Duration::ZERO, 503, "down".into()));
+    let long_rollback = format!("true {}", "x".repeat(300));
+    let o = step(
+        &gh,
+        dir.path(),
+        TOKEN,
+        &[
+            "deploy", "run", "--environment", "staging", "--health", &site.url,
+            "--health-interval", "50ms", "--health-deadline", "400ms",
+            "--rollback", &long_rollback, "--", "true",
+        ],
+    )
+    .output()
+    .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+    let d = &gh.deployments(REPO)[0];
+    assert_eq!(states(&gh), vec![vec!["in_progress", "failure"]]);
+    let desc = &d.statuses[1].description;
+    assert!(
+        desc.starts_with(&format!("health check failed: {}: status 503, expected 200-299; rollback succeeded", site.url)),
+        "{desc}"
+    );
+    assert!(desc.chars().count() <= 140);
+    assert!(site.hits() >= 2);
+    gh.assert_no_violations();
+}
+
+#[test]
+fn deploy_run_cancelled_by_a_signal_ends_in_error() {
+    let Some(gh) = github() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let script = "trap 'echo TERM > got-term; exit 143' TERM; echo started > started; sleep 30 & wait";
+    let child = step(
+        &gh,
+        dir.path(),
+        TOKEN,
+        &["deploy", "run", "--environment", "staging", "--", "sh", "-c", script],
+    )
+    .stdout(std::process::Stdio::piped())
+    .stderr(std::process::Stdio::piped())
+    .spawn()
+    .unwrap();
+    let t0 = std::time::Instant::now();
+    while !dir.path().join("started").exists() {
+        assert!(t0.elapsed() < Duration::from_secs(20), "the deploy command never started");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // The command runs, so the deployment is in_progress.
+    assert_eq!(states(&gh), vec![vec!["in_progress"]]);
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(143), "{}", err(&o));
+    // The command got the signal (its trap ran) and the deployment ended in error.
+    assert_eq!(std::fs::read_to_string(dir.path().join("got-term")).unwrap(), "TERM\n");
+    assert_eq!(states(&gh), vec![vec!["in_progress", "error"]]);
+    assert_eq!(
+        gh.deployments(REPO)[0].statuses[1].description,
+        "cancelled by SIGTERM during the deploy command"
+    );
+    assert!(t0.elapsed() < Duration::from_secs(15));
+    gh.assert_no_violations();
+}
+
+#[test]
+fn deploy_start_and_finish_across_steps() {
+    let Some(gh) = github() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let o = step(
+        &gh,
+        dir.path(),
+        TOKEN,
+        &["deploy", "start", "--tag", "refs/tags/v2.0.0-rc.1"],
+    )
+    .output()
+    .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    let id = out(&o).trim().to_string();
+    let outputs = crate::runner::parse_file_command(
+        &std::fs::read_to_string(dir.path().join("outputs")).unwrap(),
+    )
+    .unwrap();
+    assert!(outputs.contains(&("deployment-id".into(), id.clone())));
+    assert!(outputs.contains(&("environment".into(), "staging".into())));
+    let d = &gh.deployments(REPO)[0];
+    assert_eq!(d.id.to_string(), id);
+    assert_eq!(d.environment, "staging");
+    assert_eq!(d.payload["version"], "2.0.0-rc.1");
+    let long = "y".repeat(200);
+    let o = step(
+        &gh,
+        dir.path(),
+        TOKEN,
+        &["deploy", "finish", "--deployment-id", &id, "--state", "failure", "--description", &long],
+    )
+    .output()
+    .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert_eq!(states(&gh), vec![vec!["in_progress", "failure"]]);
+    assert_eq!(gh.deployments(REPO)[0].statuses[1].description.chars().count(), 140);
+    gh.assert_no_violations();
+}
