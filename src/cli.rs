@@ -33,7 +33,7 @@ pub enum Command {
     Deploy(crate::deploy_cli::DeployArgs),
     /// Probe URLs until they are healthy or a deadline passes: expected statuses, body regex,
     /// JSON fields, p95 latency budget.
-    Health(crate::deploy_cli::HealthArgs),
+    Health(Box<crate::deploy_cli::HealthArgs>),
     /// Environments as code: required reviewers, wait timer, branch and tag policies from a
     /// YAML or JSON file; check it, plan, apply.
     Environment(crate::deploy_cli::EnvironmentArgs),

@@ -34,7 +34,7 @@ pub enum DeployCommand {
         after_help = "Exit codes: 0 deployed; 1 the command, the health checks or GitHub failed (rollback reported); 128+N after signal N; 2 usage.\n\
 Example: shipgate deploy run --environment staging --url https://staging.example.com --health https://staging.example.com/healthz --rollback './deploy.sh --previous' -- ./deploy.sh"
     )]
-    Run(RunArgs),
+    Run(Box<RunArgs>),
     /// Create a deployment and set it in_progress, for workflows that deploy in several steps;
     /// prints the id and writes the output `deployment-id` (finish it with `deploy finish`).
     Start(StartArgs),
@@ -107,7 +107,12 @@ pub struct RunArgs {
     pub rollback: Option<String>,
     /// Slack-compatible incoming webhook notified of the result (a secret: never printed).
     /// Env: SHIPGATE_NOTIFY_WEBHOOK.
-    #[arg(long = "notify-webhook", value_name = "URL", env = "SHIPGATE_NOTIFY_WEBHOOK", hide_env_values = true)]
+    #[arg(
+        long = "notify-webhook",
+        value_name = "URL",
+        env = "SHIPGATE_NOTIFY_WEBHOOK",
+        hide_env_values = true
+    )]
     pub notify_webhook: Option<String>,
     /// Seconds the command gets to end after a forwarded signal before it is killed.
     #[arg(long = "grace", value_name = "DURATION", default_value = "5s", value_parser = health::parse_duration)]
@@ -143,7 +148,11 @@ pub enum FinalState {
 #[derive(Debug, Args)]
 pub struct FinishArgs {
     /// The id `deploy start` gave (its output `deployment-id`).
-    #[arg(long = "deployment-id", value_name = "ID", env = "SHIPGATE_DEPLOYMENT_ID")]
+    #[arg(
+        long = "deployment-id",
+        value_name = "ID",
+        env = "SHIPGATE_DEPLOYMENT_ID"
+    )]
     pub deployment_id: u64,
     /// The final state.
     #[arg(long, value_enum)]
@@ -361,7 +370,7 @@ pub fn environment_cmd(args: EnvironmentArgs) -> Result<ExitCode> {
 pub fn deploy_cmd(args: DeployArgs) -> Result<ExitCode> {
     match args.command {
         DeployCommand::Version(a) => version_cmd(a),
-        DeployCommand::Run(a) => run_cmd(a),
+        DeployCommand::Run(a) => run_cmd(*a),
         DeployCommand::Start(a) => start_cmd(a),
         DeployCommand::Finish(a) => finish_cmd(a),
     }
@@ -468,7 +477,8 @@ fn run_cmd(a: RunArgs) -> Result<ExitCode> {
     let mut signals = run::Signals::install().context("cannot listen for SIGINT/SIGTERM")?;
     let client = github()?;
     let log_url = lifecycle::log_url(env_var);
-    let mut env: Vec<(String, String)> = vec![("SHIPGATE_ENVIRONMENT".into(), req.environment.clone())];
+    let mut env: Vec<(String, String)> =
+        vec![("SHIPGATE_ENVIRONMENT".into(), req.environment.clone())];
     if let Some(v) = &req.version {
         env.push(("SHIPGATE_VERSION".into(), v.clone()));
     }
@@ -495,8 +505,11 @@ fn run_cmd(a: RunArgs) -> Result<ExitCode> {
         let id = lifecycle::create(&client, &req).await?;
         eprintln!("deployment {id} to {} created", req.environment);
         let mut plan = plan;
-        plan.env.push(("SHIPGATE_DEPLOYMENT_ID".into(), id.to_string()));
-        Ok::<_, anyhow::Error>(lifecycle::drive(&client, id, &req.environment, &plan, &mut signals).await)
+        plan.env
+            .push(("SHIPGATE_DEPLOYMENT_ID".into(), id.to_string()));
+        Ok::<_, anyhow::Error>(
+            lifecycle::drive(&client, id, &req.environment, &plan, &mut signals).await,
+        )
     })?;
     eprintln!(
         "deployment {} → {}: {}",
@@ -590,7 +603,11 @@ fn finish_cmd(a: FinishArgs) -> Result<ExitCode> {
             .clone()
             .unwrap_or_else(|| format!("deployment {state}")),
         log_url: lifecycle::log_url(env_var),
-        environment_url: if state == "success" { a.url.clone() } else { None },
+        environment_url: if state == "success" {
+            a.url.clone()
+        } else {
+            None
+        },
     };
     rt.block_on(lifecycle::set_status(&client, a.deployment_id, &st))?;
     eprintln!("deployment {} → {state}", a.deployment_id);

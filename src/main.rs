@@ -111,7 +111,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             SarifCommand::Validate(a) => sarif_validate(a),
         },
         Command::Deploy(args) => deploy_cli::deploy_cmd(args),
-        Command::Health(args) => deploy_cli::health_cmd(args),
+        Command::Health(args) => deploy_cli::health_cmd(*args),
         Command::Environment(args) => deploy_cli::environment_cmd(args),
     }
 }

@@ -325,7 +325,9 @@ pub async fn drive(
     };
     match set_status(c, id, &fin).await {
         Ok(()) => rep.status_written = true,
-        Err(e) => tracing::error!("cannot write the final status `{state}` of deployment {id}: {e}"),
+        Err(e) => {
+            tracing::error!("cannot write the final status `{state}` of deployment {id}: {e}")
+        }
     }
     rep.seconds = started.elapsed().as_secs_f64();
     (rep, got)

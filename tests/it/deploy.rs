@@ -416,10 +416,24 @@ fn deploy_run_success_writes_statuses_in_order() {
         dir.path(),
         TOKEN,
         &[
-            "deploy", "run", "--environment", "staging", "--version", "1.4.0",
-            "--url", "https://staging.example", "--health", &site.url,
-            "--health-json-field", "status=ok", "--format", "json", "--",
-            "sh", "-c", "echo deploying $SHIPGATE_VERSION to $SHIPGATE_ENVIRONMENT as $SHIPGATE_DEPLOYMENT_ID",
+            "deploy",
+            "run",
+            "--environment",
+            "staging",
+            "--version",
+            "1.4.0",
+            "--url",
+            "https://staging.example",
+            "--health",
+            &site.url,
+            "--health-json-field",
+            "status=ok",
+            "--format",
+            "json",
+            "--",
+            "sh",
+            "-c",
+            "echo deploying $SHIPGATE_VERSION to $SHIPGATE_ENVIRONMENT as $SHIPGATE_DEPLOYMENT_ID",
         ],
     )
     .output()
@@ -432,11 +446,22 @@ fn deploy_run_success_writes_statuses_in_order() {
     assert!(!d.production && !d.transient);
     assert_eq!(d.payload["version"], "1.4.0");
     assert_eq!(states(&gh), vec![vec!["in_progress", "success"]]);
-    assert_eq!(d.statuses[0].log_url, "https://github.example/octo/app/actions/runs/4242");
+    assert_eq!(
+        d.statuses[0].log_url,
+        "https://github.example/octo/app/actions/runs/4242"
+    );
     assert_eq!(d.statuses[1].environment_url, "https://staging.example");
-    assert!(d.statuses[1].description.starts_with("deployed to staging in "));
+    assert!(
+        d.statuses[1]
+            .description
+            .starts_with("deployed to staging in ")
+    );
     // The command's output went to stderr, with the variables it was given.
-    assert!(err(&o).contains(&format!("deploying 1.4.0 to staging as {}", d.id)), "{}", err(&o));
+    assert!(
+        err(&o).contains(&format!("deploying 1.4.0 to staging as {}", d.id)),
+        "{}",
+        err(&o)
+    );
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["state"], "success");
     assert_eq!(v["health"]["healthy"], true);
@@ -465,8 +490,16 @@ fn deploy_run_failing_command_rolls_back() {
         dir.path(),
         TOKEN,
         &[
-            "deploy", "run", "--environment", "production", "--rollback",
-            "echo rolled back > rollback.txt", "--", "sh", "-c", "echo boom >&2; exit 3",
+            "deploy",
+            "run",
+            "--environment",
+            "production",
+            "--rollback",
+            "echo rolled back > rollback.txt",
+            "--",
+            "sh",
+            "-c",
+            "echo boom >&2; exit 3",
         ],
     )
     .output()
@@ -483,7 +516,11 @@ fn deploy_run_failing_command_rolls_back() {
         d.statuses[1].description,
         "deploy command exited with status 3; rollback succeeded"
     );
-    assert!(err(&o).contains("rollback: rollback succeeded"), "{}", err(&o));
+    assert!(
+        err(&o).contains("rollback: rollback succeeded"),
+        "{}",
+        err(&o)
+    );
     gh.assert_no_violations();
 }
 
@@ -498,9 +535,20 @@ fn deploy_run_health_never_passing_fails_the_deployment() {
         dir.path(),
         TOKEN,
         &[
-            "deploy", "run", "--environment", "staging", "--health", &site.url,
-            "--health-interval", "50ms", "--health-deadline", "400ms",
-            "--rollback", &long_rollback, "--", "true",
+            "deploy",
+            "run",
+            "--environment",
+            "staging",
+            "--health",
+            &site.url,
+            "--health-interval",
+            "50ms",
+            "--health-deadline",
+            "400ms",
+            "--rollback",
+            &long_rollback,
+            "--",
+            "true",
         ],
     )
     .output()
@@ -510,7 +558,10 @@ fn deploy_run_health_never_passing_fails_the_deployment() {
     assert_eq!(states(&gh), vec![vec!["in_progress", "failure"]]);
     let desc = &d.statuses[1].description;
     assert!(
-        desc.starts_with(&format!("health check failed: {}: status 503, expected 200-299; rollback succeeded", site.url)),
+        desc.starts_with(&format!(
+            "health check failed: {}: status 503, expected 200-299; rollback succeeded",
+            site.url
+        )),
         "{desc}"
     );
     assert!(desc.chars().count() <= 140);
@@ -522,12 +573,22 @@ fn deploy_run_health_never_passing_fails_the_deployment() {
 fn deploy_run_cancelled_by_a_signal_ends_in_error() {
     let Some(gh) = github() else { return };
     let dir = tempfile::tempdir().unwrap();
-    let script = "trap 'echo TERM > got-term; exit 143' TERM; echo started > started; sleep 30 & wait";
+    let script =
+        "trap 'echo TERM > got-term; exit 143' TERM; echo started > started; sleep 30 & wait";
     let child = step(
         &gh,
         dir.path(),
         TOKEN,
-        &["deploy", "run", "--environment", "staging", "--", "sh", "-c", script],
+        &[
+            "deploy",
+            "run",
+            "--environment",
+            "staging",
+            "--",
+            "sh",
+            "-c",
+            script,
+        ],
     )
     .stdout(std::process::Stdio::piped())
     .stderr(std::process::Stdio::piped())
@@ -535,7 +596,10 @@ fn deploy_run_cancelled_by_a_signal_ends_in_error() {
     .unwrap();
     let t0 = std::time::Instant::now();
     while !dir.path().join("started").exists() {
-        assert!(t0.elapsed() < Duration::from_secs(20), "the deploy command never started");
+        assert!(
+            t0.elapsed() < Duration::from_secs(20),
+            "the deploy command never started"
+        );
         std::thread::sleep(Duration::from_millis(20));
     }
     // The command runs, so the deployment is in_progress.
@@ -548,7 +612,10 @@ fn deploy_run_cancelled_by_a_signal_ends_in_error() {
     let o = child.wait_with_output().unwrap();
     assert_eq!(o.status.code(), Some(143), "{}", err(&o));
     // The command got the signal (its trap ran) and the deployment ended in error.
-    assert_eq!(std::fs::read_to_string(dir.path().join("got-term")).unwrap(), "TERM\n");
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("got-term")).unwrap(),
+        "TERM\n"
+    );
     assert_eq!(states(&gh), vec![vec!["in_progress", "error"]]);
     assert_eq!(
         gh.deployments(REPO)[0].statuses[1].description,
@@ -587,12 +654,27 @@ fn deploy_start_and_finish_across_steps() {
         &gh,
         dir.path(),
         TOKEN,
-        &["deploy", "finish", "--deployment-id", &id, "--state", "failure", "--description", &long],
+        &[
+            "deploy",
+            "finish",
+            "--deployment-id",
+            &id,
+            "--state",
+            "failure",
+            "--description",
+            &long,
+        ],
     )
     .output()
     .unwrap();
     assert_eq!(o.status.code(), Some(0), "{}", err(&o));
     assert_eq!(states(&gh), vec![vec!["in_progress", "failure"]]);
-    assert_eq!(gh.deployments(REPO)[0].statuses[1].description.chars().count(), 140);
+    assert_eq!(
+        gh.deployments(REPO)[0].statuses[1]
+            .description
+            .chars()
+            .count(),
+        140
+    );
     gh.assert_no_violations();
 }
