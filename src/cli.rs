@@ -37,6 +37,12 @@ pub enum Command {
     /// Environments as code: required reviewers, wait timer, branch and tag policies from a
     /// YAML or JSON file; check it, plan, apply.
     Environment(crate::deploy_cli::EnvironmentArgs),
+    /// The pending deployments of this workflow run (environments waiting for a reviewer),
+    /// or approve/reject them with a comment.
+    Approvals(crate::deploy_cli::ApprovalsArgs),
+    /// Create or update the GitHub release of a v* tag, its body the tag's CHANGELOG.md
+    /// section, prerelease for prerelease versions; re-runs change nothing.
+    Release(crate::deploy_cli::ReleaseArgs),
 }
 
 /// Arguments of `sarif`.

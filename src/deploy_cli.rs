@@ -5,7 +5,9 @@
 use crate::cli::OutputFormat;
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
-use shipgate::deploy::{health, lifecycle, notify, run, version};
+use shipgate::deploy::{
+    apply, approvals, changelog, health, lifecycle, notify, release, run, version,
+};
 use shipgate::runner::{GithubContext, output};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -247,6 +249,94 @@ pub enum EnvironmentCommand {
         #[arg(value_name = "FILE", default_value = ENVIRONMENTS_FILE)]
         file: PathBuf,
     },
+    /// Show what `apply` would change: settings, reviewers, policies (reads only).
+    #[command(
+        after_help = "Exit codes: 0 planned (changes or not); 2 a bad file, or GitHub refused."
+    )]
+    Plan {
+        /// The file (YAML, or JSON when it ends in .json).
+        #[arg(value_name = "FILE", default_value = ENVIRONMENTS_FILE)]
+        file: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: OutputFormat,
+    },
+    /// Make the repository's environments match the file: the plan, then only the writes it
+    /// needs. Needs a token with Administration: write (never the workflow's GITHUB_TOKEN).
+    #[command(
+        after_help = "Exit codes: 0 applied (or nothing to do); 2 a bad file, a token without Administration: write, or GitHub refused."
+    )]
+    Apply {
+        /// The file (YAML, or JSON when it ends in .json).
+        #[arg(value_name = "FILE", default_value = ENVIRONMENTS_FILE)]
+        file: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: OutputFormat,
+    },
+}
+
+/// Arguments of `approvals`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "GitHub holds a job for required reviewers only when the job declares `environment:`. Reviewing needs a token of a \
+listed reviewer (a person's token, not GITHUB_TOKEN).\nExit codes: 0 listed or reviewed; 2 nothing pending, not a reviewer, or GitHub refused."
+)]
+pub struct ApprovalsArgs {
+    /// What to do; without it, list.
+    #[command(subcommand)]
+    pub command: Option<ApprovalsCommand>,
+    /// The workflow run (default: $GITHUB_RUN_ID).
+    #[arg(
+        long = "run-id",
+        value_name = "ID",
+        env = "GITHUB_RUN_ID",
+        global = true
+    )]
+    pub run_id: Option<u64>,
+    /// Output format of the list.
+    #[arg(long, value_enum, default_value = "text", global = true)]
+    pub format: OutputFormat,
+}
+
+/// `approvals` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum ApprovalsCommand {
+    /// Approve pending deployments.
+    Approve(ReviewArgs),
+    /// Reject pending deployments (the run fails).
+    Reject(ReviewArgs),
+}
+
+/// Arguments of `approvals approve|reject`.
+#[derive(Debug, Args)]
+pub struct ReviewArgs {
+    /// The environments (repeatable); default: every pending one.
+    #[arg(long, value_name = "NAME")]
+    pub environment: Vec<String>,
+    /// The review comment.
+    #[arg(long, value_name = "TEXT", required = true)]
+    pub comment: String,
+}
+
+/// Arguments of `release`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Exit codes: 0 created, updated or unchanged; 2 not a release tag, no CHANGELOG section, or GitHub refused."
+)]
+pub struct ReleaseArgs {
+    /// The tag and its mapping.
+    #[command(flatten)]
+    pub tag: TagArgs,
+    /// The Keep a Changelog file.
+    #[arg(long, value_name = "FILE", default_value = "CHANGELOG.md")]
+    pub changelog: PathBuf,
+    /// The title (default: the tag).
+    #[arg(long, value_name = "TEXT")]
+    pub name: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: OutputFormat,
 }
 
 /// Arguments of `health`.
@@ -361,6 +451,42 @@ pub fn environment_cmd(args: EnvironmentArgs) -> Result<ExitCode> {
             let f = EnvironmentsFile::load(&file)?;
             let names: Vec<&str> = f.environments.keys().map(String::as_str).collect();
             print(&format!("{}: ok ({})\n", file.display(), names.join(", ")))?;
+        }
+        EnvironmentCommand::Plan { file, format } => {
+            let f = EnvironmentsFile::load(&file)?;
+            let rt = runtime()?;
+            let _guard = rt.enter();
+            let c = github()?;
+            let (plan, _) = rt.block_on(apply::plan_for(&c, &f))?;
+            match format {
+                OutputFormat::Json => print(&json_line(&plan)?)?,
+                OutputFormat::Text => print(&plan.text())?,
+            }
+        }
+        EnvironmentCommand::Apply { file, format } => {
+            let f = EnvironmentsFile::load(&file)?;
+            let rt = runtime()?;
+            let _guard = rt.enter();
+            let c = github()?;
+            let (plan, cur) = rt.block_on(apply::plan_for(&c, &f))?;
+            let writes = rt.block_on(apply::apply(&c, &f, &plan, &cur))?;
+            match format {
+                OutputFormat::Json => print(&json_line(&serde_json::json!({
+                    "plan": plan, "writes": writes
+                }))?)?,
+                OutputFormat::Text => {
+                    let mut t = plan.text();
+                    t.push_str(&if plan.is_empty() {
+                        "nothing to change\n".to_string()
+                    } else {
+                        format!(
+                            "applied {} change(s) in {writes} request(s)\n",
+                            plan.count()
+                        )
+                    });
+                    print(&t)?;
+                }
+            }
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -611,5 +737,82 @@ fn finish_cmd(a: FinishArgs) -> Result<ExitCode> {
     };
     rt.block_on(lifecycle::set_status(&client, a.deployment_id, &st))?;
     eprintln!("deployment {} → {state}", a.deployment_id);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `approvals ...`.
+pub fn approvals_cmd(a: ApprovalsArgs) -> Result<ExitCode> {
+    let run_id = a
+        .run_id
+        .context("no workflow run: give --run-id or run inside a workflow (GITHUB_RUN_ID)")?;
+    let rt = runtime()?;
+    let _guard = rt.enter();
+    let c = github()?;
+    match a.command {
+        None => {
+            let list = rt.block_on(approvals::list(&c, run_id))?;
+            match a.format {
+                OutputFormat::Json => print(&json_line(&list)?)?,
+                OutputFormat::Text => print(&approvals::text(&list))?,
+            }
+        }
+        Some(ApprovalsCommand::Approve(r)) | Some(ApprovalsCommand::Reject(r))
+            if r.comment.trim().is_empty() =>
+        {
+            anyhow::bail!("--comment is empty: say why")
+        }
+        Some(cmd) => {
+            let (approve, r) = match cmd {
+                ApprovalsCommand::Approve(r) => (true, r),
+                ApprovalsCommand::Reject(r) => (false, r),
+            };
+            let done = rt.block_on(approvals::review(
+                &c,
+                run_id,
+                &r.environment,
+                approve,
+                &r.comment,
+            ))?;
+            print(&format!(
+                "{} {}\n",
+                if approve { "approved" } else { "rejected" },
+                done.join(", ")
+            ))?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `release`.
+pub fn release_cmd(a: ReleaseArgs) -> Result<ExitCode> {
+    let (v, _) = a.tag.resolve()?;
+    let text = std::fs::read_to_string(&a.changelog)
+        .with_context(|| format!("{}: cannot read the changelog", a.changelog.display()))?;
+    let body = changelog::section(&text, &v.number(), &a.changelog.display().to_string())?;
+    let w = release::Wanted {
+        tag: v.tag.clone(),
+        name: a.name.clone().unwrap_or_else(|| v.tag.clone()),
+        body,
+        prerelease: v.is_prerelease(),
+        target: env_var("GITHUB_SHA"),
+    };
+    let rt = runtime()?;
+    let _guard = rt.enter();
+    let c = github()?;
+    let o = rt.block_on(release::ensure(&c, &w))?;
+    write_outputs(&[
+        ("release-id".into(), o.id.to_string()),
+        ("release-url".into(), o.html_url.clone()),
+    ])?;
+    match a.format {
+        OutputFormat::Json => print(&json_line(&o)?)?,
+        OutputFormat::Text => print(&format!(
+            "release {} {}{}: {}\n",
+            v.tag,
+            o.action,
+            if w.prerelease { " (prerelease)" } else { "" },
+            o.html_url
+        ))?,
+    }
     Ok(ExitCode::SUCCESS)
 }

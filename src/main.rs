@@ -113,6 +113,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Deploy(args) => deploy_cli::deploy_cmd(args),
         Command::Health(args) => deploy_cli::health_cmd(*args),
         Command::Environment(args) => deploy_cli::environment_cmd(args),
+        Command::Approvals(args) => deploy_cli::approvals_cmd(args),
+        Command::Release(args) => deploy_cli::release_cmd(args),
     }
 }
 

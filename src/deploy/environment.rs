@@ -42,9 +42,6 @@ pub struct EnvironmentConfig {
     /// Whether the person who started the run may not approve it.
     #[serde(default)]
     pub prevent_self_review: bool,
-    /// Whether administrators may bypass the rules (GitHub's default: true).
-    #[serde(default = "yes")]
-    pub can_admins_bypass: bool,
     /// Which refs may deploy: absent means any branch or tag.
     #[serde(default)]
     pub deployment_branch_policy: Option<BranchPolicy>,
@@ -56,14 +53,10 @@ pub struct EnvironmentConfig {
     pub tag_policies: Vec<String>,
 }
 
-fn yes() -> bool {
-    true
-}
-
 /// A required reviewer: `{user: login}` or `{team: slug}` (a team of the repository's owner).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-#[schemars(extend("minProperties" = 1, "maxProperties" = 1))]
+#[schemars(extend("minProperties" = 1, "maxProperties" = 2))]
 pub struct Reviewer {
     /// A user's login.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -71,6 +64,9 @@ pub struct Reviewer {
     /// A team's slug in the organisation owning the repository.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub team: Option<String>,
+    /// The user's or team's numeric id, when known: saves a lookup by name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<u64>,
 }
 
 impl Reviewer {
@@ -79,6 +75,7 @@ impl Reviewer {
         Reviewer {
             user: Some(login.into()),
             team: None,
+            id: None,
         }
     }
 
@@ -87,6 +84,7 @@ impl Reviewer {
         Reviewer {
             user: None,
             team: Some(slug.into()),
+            id: None,
         }
     }
 
@@ -100,7 +98,8 @@ impl Reviewer {
         self.user.as_deref().or(self.team.as_deref()).unwrap_or("")
     }
 
-    fn key(&self) -> (&'static str, String) {
+    /// Kind and lower-case name: how reviewers are compared.
+    pub fn key(&self) -> (&'static str, String) {
         (self.kind(), self.name().to_ascii_lowercase())
     }
 }
@@ -210,6 +209,12 @@ impl EnvironmentsFile {
                         "{} reviewers; GitHub allows at most {MAX_REVIEWERS} users or teams",
                         env.reviewers.len()
                     ),
+                ));
+            }
+            if env.prevent_self_review && env.reviewers.is_empty() {
+                return Err((
+                    key("prevent_self_review"),
+                    "prevents self-review among required reviewers: list reviewers too".into(),
                 ));
             }
             let mut seen = std::collections::BTreeSet::new();
@@ -343,12 +348,13 @@ pub struct Current {
     pub reviewers: Vec<Reviewer>,
     /// Prevent self-review.
     pub prevent_self_review: bool,
-    /// Admins may bypass.
-    pub can_admins_bypass: bool,
     /// The flags, `None` for any branch.
     pub deployment_branch_policy: Option<BranchPolicy>,
     /// The custom policies.
     pub policies: Vec<RefPolicy>,
+    /// The reviewers' ids, by kind and lower-case name.
+    #[serde(skip)]
+    pub reviewer_ids: Vec<((&'static str, String), u64)>,
 }
 
 impl Current {
@@ -356,7 +362,6 @@ impl Current {
     pub fn from_api(v: &serde_json::Value) -> Current {
         let mut c = Current {
             name: v["name"].as_str().unwrap_or_default().to_string(),
-            can_admins_bypass: v["can_admins_bypass"].as_bool().unwrap_or(true),
             ..Default::default()
         };
         if let Some(p) = v.get("deployment_branch_policy").filter(|p| p.is_object()) {
@@ -374,6 +379,15 @@ impl Current {
                     c.prevent_self_review = rule["prevent_self_review"].as_bool().unwrap_or(false);
                     for r in rule["reviewers"].as_array().into_iter().flatten() {
                         let who = &r["reviewer"];
+                        if let Some(id) = who["id"].as_u64() {
+                            let key = match r["type"].as_str() {
+                                Some("Team") => ("Team", who["slug"].as_str()),
+                                _ => ("User", who["login"].as_str()),
+                            };
+                            if let (k, Some(n)) = key {
+                                c.reviewer_ids.push(((k, n.to_ascii_lowercase()), id));
+                            }
+                        }
                         match r["type"].as_str() {
                             Some("User") => c
                                 .reviewers
@@ -501,10 +515,7 @@ fn policy_text(p: Option<BranchPolicy>) -> String {
 
 /// What it takes to turn `current` (`None`: absent) into `want`.
 pub fn plan_one(name: &str, want: &EnvironmentConfig, current: Option<&Current>) -> EnvPlan {
-    let empty = Current {
-        can_admins_bypass: true,
-        ..Default::default()
-    };
+    let empty = Current::default();
     let mut changes = Vec::new();
     if current.is_none() {
         changes.push(Change::Create);
@@ -540,11 +551,6 @@ pub fn plan_one(name: &str, want: &EnvironmentConfig, current: Option<&Current>)
         "prevent_self_review",
         cur.prevent_self_review.to_string(),
         want.prevent_self_review.to_string(),
-    );
-    set(
-        "can_admins_bypass",
-        cur.can_admins_bypass.to_string(),
-        want.can_admins_bypass.to_string(),
     );
     set(
         "deployment_branch_policy",
@@ -613,7 +619,6 @@ pub fn put_body(
         "wait_timer": want.wait_timer,
         "prevent_self_review": want.prevent_self_review,
         "reviewers": reviewers,
-        "can_admins_bypass": want.can_admins_bypass,
         "deployment_branch_policy": want.deployment_branch_policy.map(|p| serde_json::json!({
             "protected_branches": p.protected_branches,
             "custom_branch_policies": p.custom_branch_policies,
@@ -656,7 +661,6 @@ environments:
                 Reviewer::team("release-managers")
             ]
         );
-        assert!(p.can_admins_bypass);
     }
 
     #[test]
@@ -717,7 +721,7 @@ environments:
         assert!(p.text().contains("+ tag policy `v*`"), "{}", p.text());
         // The state GitHub answers after the apply.
         let api = serde_json::json!({
-            "name": "production", "can_admins_bypass": true,
+            "name": "production",
             "deployment_branch_policy": {"protected_branches": false, "custom_branch_policies": true},
             "protection_rules": [
                 {"type": "wait_timer", "wait_timer": 30},

@@ -678,3 +678,351 @@ fn deploy_start_and_finish_across_steps() {
     );
     gh.assert_no_violations();
 }
+
+// ---- environments as code ----------------------------------------------------------------------
+
+fn writes(gh: &Server) -> usize {
+    ["PUT", "POST", "DELETE", "PATCH"]
+        .iter()
+        .map(|m| gh.requests_matching(m, "*").len())
+        .sum()
+}
+
+#[test]
+fn environment_apply_creates_then_changes_nothing() {
+    let Some(gh) = github() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let alice = gh.user_id("alice");
+    std::fs::write(
+        dir.path().join("envs.yml"),
+        format!(
+            "environments:\n  production:\n    wait_timer: 30\n    prevent_self_review: true\n    reviewers:\n      - {{user: alice, id: {alice}}}\n    deployment_branch_policy: {{protected_branches: false, custom_branch_policies: true}}\n    branch_policies: [main]\n    tag_policies: ['v*']\n  staging:\n    deployment_branch_policy: {{protected_branches: true, custom_branch_policies: false}}\n"
+        ),
+    )
+    .unwrap();
+    let o = step(
+        &gh,
+        dir.path(),
+        TOKEN,
+        &["environment", "apply", "envs.yml"],
+    )
+    .output()
+    .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert_eq!(
+        out(&o),
+        "environment production:\n  + create the environment\n  ~ wait_timer: 0 -> 30\n  ~ reviewers: none -> user alice\n  ~ prevent_self_review: false -> true\n  ~ deployment_branch_policy: any branch -> custom policies\n  + branch policy `main`\n  + tag policy `v*`\n\
+environment staging:\n  + create the environment\n  ~ deployment_branch_policy: any branch -> protected branches\n\
+applied 9 change(s) in 4 request(s)\n"
+    );
+    // What GitHub now has, read back through its API.
+    let after = gh.requests_matching("PUT", "*/environments/production");
+    assert_eq!(after.len(), 1);
+    let env = after[0].response.clone().unwrap();
+    assert_eq!(env["protection_rules"][0]["wait_timer"], 30);
+    assert_eq!(
+        env["protection_rules"][1]["reviewers"][0]["reviewer"]["login"],
+        "alice"
+    );
+
+    // Again, with the id left out (it is read from the environment): nothing to do.
+    let text = std::fs::read_to_string(dir.path().join("envs.yml")).unwrap();
+    std::fs::write(
+        dir.path().join("envs.yml"),
+        text.replace(&format!(", id: {alice}"), ""),
+    )
+    .unwrap();
+    gh.clear_requests();
+    let o = step(
+        &gh,
+        dir.path(),
+        TOKEN,
+        &["environment", "apply", "envs.yml"],
+    )
+    .output()
+    .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert_eq!(
+        out(&o),
+        "environment production: no changes\nenvironment staging: no changes\nnothing to change\n"
+    );
+    assert_eq!(writes(&gh), 0);
+
+    // A change: the wait timer and one policy less; plan shows it, apply does only that.
+    let text = std::fs::read_to_string(dir.path().join("envs.yml")).unwrap();
+    std::fs::write(
+        dir.path().join("envs.yml"),
+        text.replace("wait_timer: 30", "wait_timer: 60")
+            .replace("    branch_policies: [main]\n", ""),
+    )
+    .unwrap();
+    let o = step(&gh, dir.path(), TOKEN, &["environment", "plan", "envs.yml"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out(&o),
+        "environment production:\n  ~ wait_timer: 30 -> 60\n  - branch policy `main`\nenvironment staging: no changes\n"
+    );
+    assert_eq!(writes(&gh), 0);
+    let o = step(
+        &gh,
+        dir.path(),
+        TOKEN,
+        &["environment", "apply", "envs.yml"],
+    )
+    .output()
+    .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert_eq!(gh.requests_matching("PUT", "*").len(), 1);
+    assert_eq!(gh.requests_matching("DELETE", "*").len(), 1);
+    assert_eq!(gh.requests_matching("POST", "*").len(), 0);
+    gh.assert_no_violations();
+}
+
+#[test]
+fn environment_apply_without_administration_explains_the_token() {
+    use shipgate_testserver::{Access, Permissions};
+    let Some(gh) = github() else { return };
+    // What a workflow's GITHUB_TOKEN can have at most: everything but administration.
+    let mut p = Permissions::all(Access::Write);
+    p.administration = Access::None;
+    gh.add_token("ghs_workflow_token", TokenSpec::with(p));
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("envs.json"),
+        r#"{"environments": {"production": {"wait_timer": 5}}}"#,
+    )
+    .unwrap();
+    let o = step(
+        &gh,
+        dir.path(),
+        "ghs_workflow_token",
+        &["environment", "apply", "envs.json"],
+    )
+    .output()
+    .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let e = err(&o);
+    assert!(
+        e.starts_with("error: PUT /repos/octo/app/environments/production: GitHub refused ("),
+        "{e}"
+    );
+    assert!(e.contains("Administration: write on octo/app"), "{e}");
+    assert!(e.contains("GITHUB_TOKEN can never have it"), "{e}");
+    assert!(!e.contains("ghs_workflow_token"), "{e}");
+    assert!(gh.deployments(REPO).is_empty());
+    gh.assert_no_violations();
+}
+
+// ---- approvals -----------------------------------------------------------------------------------
+
+fn waiting_run(gh: &Server) -> u64 {
+    use shipgate_testserver::{EnvironmentSpec, WorkflowRunSpec};
+    gh.create_environment(
+        REPO,
+        "production",
+        EnvironmentSpec {
+            wait_timer: 5,
+            reviewers: vec!["alice".into()],
+            ..Default::default()
+        },
+    );
+    gh.create_workflow_run(WorkflowRunSpec {
+        repo: REPO.into(),
+        head_branch: "main".into(),
+        head_repo: String::new(),
+        event: "push".into(),
+        pending_environments: vec!["production".into()],
+    })
+}
+
+fn person(gh: &Server, login: &str) -> String {
+    let token = format!("ghp_{login}_token");
+    gh.add_token(
+        &token,
+        TokenSpec {
+            login: login.into(),
+            ..TokenSpec::write_all()
+        },
+    );
+    token
+}
+
+#[test]
+fn approvals_list_then_approve() {
+    let Some(gh) = github() else { return };
+    let run = waiting_run(&gh);
+    let (alice, bob) = (person(&gh, "alice"), person(&gh, "bob"));
+    let dir = tempfile::tempdir().unwrap();
+    let run_id = run.to_string();
+    let o = step(&gh, dir.path(), &alice, &["approvals", "--run-id", &run_id])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    let text = out(&o);
+    assert!(text.starts_with("production (id "), "{text}");
+    assert!(text.contains("wait timer 5 min from "), "{text}");
+    assert!(
+        text.ends_with("reviewers: user alice; you can approve\n"),
+        "{text}"
+    );
+
+    // Bob is not a reviewer: refused before any review is sent.
+    let o = step(
+        &gh,
+        dir.path(),
+        &bob,
+        &[
+            "approvals",
+            "approve",
+            "--run-id",
+            &run_id,
+            "--comment",
+            "lgtm",
+        ],
+    )
+    .output()
+    .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        err(&o)
+            .contains("not a required reviewer of environment production (reviewers: user alice)"),
+        "{}",
+        err(&o)
+    );
+    assert!(gh.requests_matching("POST", "*").is_empty());
+
+    let o = step(
+        &gh,
+        dir.path(),
+        &alice,
+        &[
+            "approvals",
+            "approve",
+            "--run-id",
+            &run_id,
+            "--comment",
+            "ship it",
+        ],
+    )
+    .output()
+    .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert_eq!(out(&o), "approved production\n");
+    let (pending, conclusion) = gh.run_pending(REPO, run);
+    assert!(pending.is_empty());
+    assert_eq!(conclusion, None);
+    let deps = gh.deployments(REPO);
+    assert_eq!(deps.len(), 1);
+    assert_eq!(deps[0].environment, "production");
+    assert_eq!(deps[0].creator, "alice");
+    let sent = gh.requests_matching("POST", "*/pending_deployments")[0]
+        .body
+        .clone()
+        .unwrap();
+    assert_eq!(sent["state"], "approved");
+    assert_eq!(sent["comment"], "ship it");
+    gh.assert_no_violations();
+}
+
+#[test]
+fn approvals_reject_fails_the_run() {
+    let Some(gh) = github() else { return };
+    let run = waiting_run(&gh);
+    let alice = person(&gh, "alice");
+    let dir = tempfile::tempdir().unwrap();
+    let o = step(
+        &gh,
+        dir.path(),
+        &alice,
+        &[
+            "approvals",
+            "reject",
+            "--comment",
+            "not today",
+            "--environment",
+            "staging",
+        ],
+    )
+    .env("GITHUB_RUN_ID", run.to_string())
+    .output()
+    .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        err(&o).contains("is not waiting on environment staging (pending: production)"),
+        "{}",
+        err(&o)
+    );
+    let o = step(
+        &gh,
+        dir.path(),
+        &alice,
+        &["approvals", "reject", "--comment", "not today"],
+    )
+    .env("GITHUB_RUN_ID", run.to_string())
+    .output()
+    .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert_eq!(out(&o), "rejected production\n");
+    let (pending, conclusion) = gh.run_pending(REPO, run);
+    assert!(pending.is_empty());
+    assert_eq!(conclusion.as_deref(), Some("failure"));
+    assert!(gh.deployments(REPO).is_empty());
+    gh.assert_no_violations();
+}
+
+// ---- releases ------------------------------------------------------------------------------------
+
+const CHANGELOG: &str = "# Changelog\n\n## [Unreleased]\n\n## [1.3.0-rc.1] - 2026-12-01\n\n### Added\n\n- Deployments with required reviewers.\n\n## [1.2.0] - 2026-11-01\n\n### Fixed\n\n- A bug.\n\n[1.3.0-rc.1]: https://github.com/octo/app/compare/v1.2.0...v1.3.0-rc.1\n";
+
+#[test]
+fn release_of_a_prerelease_tag_is_created_once() {
+    let Some(gh) = github() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("CHANGELOG.md"), CHANGELOG).unwrap();
+    let rel = |gh: &Server| {
+        step(gh, dir.path(), TOKEN, &["release"])
+            .env("GITHUB_REF", "refs/tags/v1.3.0-rc.1")
+            .output()
+            .unwrap()
+    };
+    let o = rel(&gh);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert!(
+        out(&o).starts_with("release v1.3.0-rc.1 created (prerelease): "),
+        "{}",
+        out(&o)
+    );
+    let rels = gh.releases(REPO);
+    assert_eq!(rels.len(), 1);
+    assert!(rels[0].prerelease && !rels[0].draft);
+    assert_eq!(rels[0].tag, "v1.3.0-rc.1");
+    assert_eq!(
+        rels[0].body.as_deref(),
+        Some("### Added\n\n- Deployments with required reviewers.")
+    );
+    // Re-run: nothing written.
+    gh.clear_requests();
+    let o = rel(&gh);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert!(
+        out(&o).starts_with("release v1.3.0-rc.1 unchanged (prerelease): "),
+        "{}",
+        out(&o)
+    );
+    assert_eq!(writes(&gh), 0);
+    assert_eq!(gh.releases(REPO).len(), 1);
+
+    // A version without a section: exit 2, nothing created.
+    let o = step(&gh, dir.path(), TOKEN, &["release", "--tag", "v1.4.0"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        err(&o).contains("CHANGELOG.md: no section for version 1.4.0 (expected a heading like `## [1.4.0] - YYYY-MM-DD`; found: Unreleased, 1.3.0-rc.1, 1.2.0)"),
+        "{}",
+        err(&o)
+    );
+    assert_eq!(gh.releases(REPO).len(), 1);
+    gh.assert_no_violations();
+}

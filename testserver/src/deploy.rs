@@ -125,8 +125,8 @@ impl Server {
             .unwrap_or_default()
     }
 
-    /// The id a user has (or will have) on this server.
+    /// The id of a user of this server (created when new), as reviewers are named by id.
     pub fn user_id(&self, login: &str) -> u64 {
-        self.lock().user_ref(login).id
+        self.lock().user(login).id
     }
 }
