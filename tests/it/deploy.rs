@@ -1026,3 +1026,176 @@ fn release_of_a_prerelease_tag_is_created_once() {
     assert_eq!(gh.releases(REPO).len(), 1);
     gh.assert_no_violations();
 }
+
+// ---- the README's release workflow -----------------------------------------------------------------
+
+/// Splits a command line into words the way sh does for plain and double-quoted words.
+fn words(line: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut quoted = false;
+    let mut any = false;
+    for ch in line.chars() {
+        match ch {
+            '"' => {
+                quoted = !quoted;
+                any = true;
+            }
+            c if c.is_whitespace() && !quoted => {
+                if any {
+                    out.push(std::mem::take(&mut cur));
+                    any = false;
+                }
+            }
+            c => {
+                cur.push(c);
+                any = true;
+            }
+        }
+    }
+    if any {
+        out.push(cur);
+    }
+    out
+}
+
+#[test]
+fn readme_release_workflow_is_a_valid_pattern() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let section = &readme[readme.find("## Releases and deployments").unwrap()..];
+    let start = section.find("```yaml\n").unwrap() + 8;
+    let yaml = &section[start..start + section[start..].find("```").unwrap()];
+    let wf: serde_json::Value = serde_norway::from_str(yaml).unwrap();
+    assert_eq!(wf["on"]["push"]["tags"], serde_json::json!(["v*"]));
+    let prod = &wf["jobs"]["production"];
+    // GitHub holds a job for reviewers only when it declares its environment.
+    assert_eq!(prod["environment"]["name"], "production");
+    assert_eq!(prod["environment"]["deployment"], false);
+    assert_eq!(wf["jobs"]["staging"]["environment"]["deployment"], false);
+    // Every shipgate command in it parses (it then stops for want of a GitHub context: no
+    // GITHUB_SHA, GITHUB_REF or repository, so nothing is deployed).
+    let mut seen = 0;
+    for (_, job) in wf["jobs"].as_object().unwrap() {
+        for st in job["steps"].as_array().unwrap() {
+            let Some(run_line) = st["run"].as_str() else {
+                continue;
+            };
+            let line = run_line.split('#').next().unwrap();
+            let line = line.replace("${{ needs.version.outputs.version }}", "1.2.3");
+            let w = words(&line);
+            assert_eq!(w[0], "shipgate");
+            let o = Command::new(env!("CARGO_BIN_EXE_shipgate"))
+                .args(&w[1..])
+                .current_dir(std::env::temp_dir())
+                .env_clear()
+                .env("PATH", std::env::var("PATH").unwrap_or_default())
+                .output()
+                .unwrap();
+            let e = err(&o);
+            assert!(!e.contains("Usage:"), "{line}: {e}");
+            assert_eq!(o.status.code(), Some(2), "{line}: {e}");
+            seen += 1;
+        }
+    }
+    assert_eq!(seen, 4);
+    // The environments example is a valid file.
+    let o = run(&["environment", "check", "examples/environments.yml"], root);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+}
+
+// ---- notification ----------------------------------------------------------------------------------
+
+#[test]
+fn deploy_run_notifies_a_webhook_without_printing_its_url() {
+    let Some(gh) = github() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    // A webhook receiver that records the body.
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let hook = format!(
+        "http://{}/services/T000/B000/secretpart",
+        listener.local_addr().unwrap()
+    );
+    let got = std::thread::spawn(move || {
+        let (mut conn, _) = listener.accept().unwrap();
+        let mut reader = BufReader::new(conn.try_clone().unwrap());
+        let mut len = 0usize;
+        let mut line = String::new();
+        loop {
+            line.clear();
+            reader.read_line(&mut line).unwrap();
+            if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                len = v.trim().parse().unwrap();
+            }
+            if line == "\r\n" {
+                break;
+            }
+        }
+        let mut body = vec![0u8; len];
+        std::io::Read::read_exact(&mut reader, &mut body).unwrap();
+        let _ =
+            conn.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok");
+        serde_json::from_slice::<serde_json::Value>(&body).unwrap()
+    });
+    let o = step(
+        &gh,
+        dir.path(),
+        TOKEN,
+        &[
+            "deploy",
+            "run",
+            "--environment",
+            "staging",
+            "--version",
+            "1.2.3",
+            "--rollback",
+            "true",
+            "--",
+            "false",
+        ],
+    )
+    .env("SHIPGATE_NOTIFY_WEBHOOK", &hook)
+    .env("SHIPGATE_LOG", "trace")
+    .output()
+    .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+    let text = got.join().unwrap()["text"].as_str().unwrap().to_string();
+    assert!(
+        text.starts_with(":rewind: octo/app 1.2.3 → *staging*: failure in "),
+        "{text}"
+    );
+    assert!(
+        text.contains("deploy command exited with status 1; rollback succeeded"),
+        "{text}"
+    );
+    assert!(
+        text.contains("<https://github.example/octo/app/actions/runs/4242|run log>"),
+        "{text}"
+    );
+    for stream in [out(&o), err(&o)] {
+        assert!(!stream.contains("secretpart"), "{stream}");
+        assert!(!stream.contains(TOKEN), "{stream}");
+    }
+    // A webhook that cannot be reached: a warning without the URL, the deployment unaffected.
+    let closed = {
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        format!("http://{}/hooks/secretpart", l.local_addr().unwrap())
+    };
+    let o = step(
+        &gh,
+        dir.path(),
+        TOKEN,
+        &["deploy", "run", "--environment", "staging", "--", "true"],
+    )
+    .env("SHIPGATE_NOTIFY_WEBHOOK", &closed)
+    .output()
+    .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert!(
+        err(&o).contains("warning: notification webhook: "),
+        "{}",
+        err(&o)
+    );
+    assert!(!err(&o).contains("secretpart"), "{}", err(&o));
+    gh.assert_no_violations();
+}
