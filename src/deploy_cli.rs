@@ -543,9 +543,12 @@ fn env_var(k: &str) -> Option<String> {
 
 /// The deployment request, the version and the environment.
 fn request(a: &CreateArgs) -> Result<lifecycle::Request> {
-    let tagged = match a.tag.tag.as_deref() {
-        Some(t) if t.starts_with("refs/tags/") || a.environment.is_none() => Some(a.tag.resolve()?),
-        _ => None,
+    // Without --environment the tag decides and must be a release tag; with it, a release tag
+    // still gives the version.
+    let tagged = if a.environment.is_none() {
+        Some(a.tag.resolve()?)
+    } else {
+        a.tag.resolve().ok()
     };
     let environment = match (&a.environment, &tagged) {
         (Some(e), _) => e.clone(),
@@ -627,16 +630,28 @@ fn run_cmd(a: RunArgs) -> Result<ExitCode> {
         env,
         grace: a.grace,
     };
-    let (report, got) = rt.block_on(async {
-        let id = lifecycle::create(&client, &req).await?;
-        eprintln!("deployment {id} to {} created", req.environment);
-        let mut plan = plan;
-        plan.env
-            .push(("SHIPGATE_DEPLOYMENT_ID".into(), id.to_string()));
-        Ok::<_, anyhow::Error>(
-            lifecycle::drive(&client, id, &req.environment, &plan, &mut signals).await,
-        )
-    })?;
+    let id = match rt.block_on(lifecycle::create(&client, &req)) {
+        Ok(id) => id,
+        Err(e) => {
+            // Nothing was deployed: the deployment itself failed (exit 1, like a failed command).
+            eprintln!(
+                "error: cannot create the deployment to {}: {e}",
+                req.environment
+            );
+            return Ok(ExitCode::from(1));
+        }
+    };
+    eprintln!("deployment {id} to {} created", req.environment);
+    let mut plan = plan;
+    plan.env
+        .push(("SHIPGATE_DEPLOYMENT_ID".into(), id.to_string()));
+    let (report, got) = rt.block_on(lifecycle::drive(
+        &client,
+        id,
+        &req.environment,
+        &plan,
+        &mut signals,
+    ));
     eprintln!(
         "deployment {} → {}: {}",
         report.deployment_id, report.state, report.description

@@ -1199,3 +1199,182 @@ fn deploy_run_notifies_a_webhook_without_printing_its_url() {
     assert!(!err(&o).contains("secretpart"), "{}", err(&o));
     gh.assert_no_violations();
 }
+
+// ---- TLS -------------------------------------------------------------------------------------------
+
+/// `openssl` on PATH, or `None` with a printed notice.
+fn openssl(dir: &Path, args: &[&str]) -> Option<()> {
+    match Command::new("openssl").args(args).current_dir(dir).output() {
+        Ok(o) if o.status.success() => Some(()),
+        Ok(o) => panic!("openssl {args:?}: {}", String::from_utf8_lossy(&o.stderr)),
+        Err(_) => {
+            println!("notice: skipped: openssl is not installed (the TLS health test needs it)");
+            None
+        }
+    }
+}
+
+struct Kill(std::process::Child);
+impl Drop for Kill {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn health_over_tls_trusts_the_ca_file_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // A CA and a server certificate for 127.0.0.1 signed by it.
+    if openssl(
+        d,
+        &[
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "ca.key",
+            "-out",
+            "ca.pem",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=shipgate test CA",
+        ],
+    )
+    .is_none()
+    {
+        return;
+    }
+    std::fs::write(
+        d.join("ext.cnf"),
+        "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n",
+    )
+    .unwrap();
+    openssl(
+        d,
+        &[
+            "req",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "srv.key",
+            "-out",
+            "srv.csr",
+            "-subj",
+            "/CN=127.0.0.1",
+        ],
+    )
+    .unwrap();
+    openssl(
+        d,
+        &[
+            "x509",
+            "-req",
+            "-in",
+            "srv.csr",
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-out",
+            "srv.pem",
+            "-days",
+            "2",
+            "-extfile",
+            "ext.cnf",
+        ],
+    )
+    .unwrap();
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let _server = Kill(
+        Command::new("openssl")
+            .args([
+                "s_server",
+                "-accept",
+                &format!("127.0.0.1:{port}"),
+                "-cert",
+                "srv.pem",
+                "-key",
+                "srv.key",
+                "-www",
+                "-quiet",
+            ])
+            .current_dir(d)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let url = format!("https://127.0.0.1:{port}/");
+    // s_server -www answers GET / with its status page.
+    let (o, v) = health_json(&[
+        &url,
+        "--ca-file",
+        d.join("ca.pem").to_str().unwrap(),
+        "--interval",
+        "100ms",
+        "--deadline",
+        "10s",
+        "--body-regex",
+        "(?i)<html>",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{v}");
+    // Without the CA file the system's roots do not know the test CA.
+    let (o, v) = health_json(&[&url, "--interval", "100ms", "--deadline", "1s"]);
+    assert_eq!(o.status.code(), Some(1), "{v}");
+    let reason = v["urls"][0]["reason"].as_str().unwrap().to_lowercase();
+    assert!(
+        reason.contains("certificate") || reason.contains("issuer"),
+        "{reason}"
+    );
+}
+
+#[test]
+fn deploy_run_with_a_failing_required_context_deploys_nothing() {
+    let Some(gh) = github() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let o = step(
+        &gh,
+        dir.path(),
+        TOKEN,
+        &[
+            "deploy",
+            "run",
+            "--environment",
+            "production",
+            "--required-context",
+            "ci/test",
+            "--",
+            "sh",
+            "-c",
+            "echo ran > ran.txt",
+        ],
+    )
+    .output()
+    .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+    assert!(
+        err(&o).starts_with("error: cannot create the deployment to production: POST /repos/octo/app/deployments: GitHub answered 409: Conflict: Commit status checks failed"),
+        "{}",
+        err(&o)
+    );
+    assert!(!dir.path().join("ran.txt").exists());
+    assert!(gh.deployments(REPO).is_empty());
+    let sent = gh.requests_matching("POST", "/repos/octo/app/deployments")[0]
+        .body
+        .clone()
+        .unwrap();
+    assert_eq!(sent["required_contexts"], serde_json::json!(["ci/test"]));
+    gh.assert_no_violations();
+}
