@@ -166,6 +166,9 @@ pub fn log_url(var: impl Fn(&str) -> Option<String>) -> Option<String> {
     Some(u)
 }
 
+/// Time allowed for the final status after a signal.
+pub const CANCELLED_STATUS_TIME: Duration = Duration::from_secs(4);
+
 /// What `deploy run` does after creating the deployment.
 #[derive(Debug, Clone)]
 pub struct Plan {
@@ -323,7 +326,24 @@ pub async fn drive(
             .then(|| plan.environment_url.clone())
             .flatten(),
     };
-    match set_status(c, id, &fin).await {
+    // After a signal the runner kills the process soon (SIGINT, then SIGTERM 7.5 s later,
+    // then SIGKILL 2.5 s after that): the final status gets a bounded time, retries included.
+    let written = if got.is_some() {
+        match tokio::time::timeout(CANCELLED_STATUS_TIME, set_status(c, id, &fin)).await {
+            Ok(r) => r,
+            Err(_) => Err(GitHubError::Transport {
+                method: "POST".into(),
+                path: c.repo_path(&format!("/deployments/{id}/statuses")),
+                message: format!(
+                    "no answer within {} s after the signal",
+                    CANCELLED_STATUS_TIME.as_secs()
+                ),
+            }),
+        }
+    } else {
+        set_status(c, id, &fin).await
+    };
+    match written {
         Ok(()) => rep.status_written = true,
         Err(e) => {
             tracing::error!("cannot write the final status `{state}` of deployment {id}: {e}")
@@ -331,4 +351,26 @@ pub async fn drive(
     }
     rep.seconds = started.elapsed().as_secs_f64();
     (rep, got)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn log_urls_and_encoding() {
+        let vars = |k: &str| match k {
+            "GITHUB_SERVER_URL" => Some("https://ghes.example/".to_string()),
+            "GITHUB_REPOSITORY" => Some("o/r".to_string()),
+            "GITHUB_RUN_ID" => Some("77".to_string()),
+            "GITHUB_RUN_ATTEMPT" => Some("2".to_string()),
+            _ => None,
+        };
+        assert_eq!(
+            log_url(vars).as_deref(),
+            Some("https://ghes.example/o/r/actions/runs/77/attempts/2")
+        );
+        assert_eq!(log_url(|_| None), None);
+        assert_eq!(percent("prod env/1"), "prod%20env%2F1");
+    }
 }

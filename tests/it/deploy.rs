@@ -1378,3 +1378,55 @@ fn deploy_run_with_a_failing_required_context_deploys_nothing() {
     assert_eq!(sent["required_contexts"], serde_json::json!(["ci/test"]));
     gh.assert_no_violations();
 }
+
+#[test]
+fn deploy_run_interrupted_during_health_checks_ends_in_error() {
+    let Some(gh) = github() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let site = Http::start(|_| (Duration::ZERO, 503, "starting".into()));
+    let child = step(
+        &gh,
+        dir.path(),
+        TOKEN,
+        &[
+            "deploy",
+            "run",
+            "--environment",
+            "staging",
+            "--health",
+            &site.url,
+            "--health-interval",
+            "50ms",
+            "--health-deadline",
+            "60s",
+            "--rollback",
+            "echo no > rollback.txt",
+            "--",
+            "true",
+        ],
+    )
+    .stdout(std::process::Stdio::piped())
+    .stderr(std::process::Stdio::piped())
+    .spawn()
+    .unwrap();
+    let t0 = std::time::Instant::now();
+    while site.hits() < 2 {
+        assert!(t0.elapsed() < Duration::from_secs(20), "no health probe");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let sent = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(130), "{}", err(&o));
+    assert_eq!(states(&gh), vec![vec!["in_progress", "error"]]);
+    assert_eq!(
+        gh.deployments(REPO)[0].statuses[1].description,
+        "cancelled by SIGINT during the health checks"
+    );
+    // Cancelled, not failed: no rollback.
+    assert!(!dir.path().join("rollback.txt").exists());
+    gh.assert_no_violations();
+}
