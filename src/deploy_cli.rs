@@ -86,6 +86,12 @@ pub struct RunArgs {
     /// Statuses the health checks accept.
     #[arg(long = "health-expect-status", value_name = "CODES", default_value = "200-299", value_parser = health::StatusSet::parse)]
     pub health_expect_status: health::StatusSet,
+    /// A regular expression the health answer's body must match.
+    #[arg(long = "health-body-regex", value_name = "REGEX", value_parser = parse_regex)]
+    pub health_body_regex: Option<regex::Regex>,
+    /// Time allowed for one health probe.
+    #[arg(long = "health-timeout", value_name = "DURATION", default_value = "10s", value_parser = health::parse_duration)]
+    pub health_timeout: std::time::Duration,
     /// A JSON field the health answer must have (repeatable).
     #[arg(long = "health-json-field", value_name = "PATH=VALUE", value_parser = health::JsonCheck::parse)]
     pub health_json_field: Vec<health::JsonCheck>,
@@ -165,6 +171,18 @@ pub struct FinishArgs {
     /// The description (cut to 140 characters).
     #[arg(long, value_name = "TEXT")]
     pub description: Option<String>,
+    /// The environment, for the notification.
+    #[arg(long, value_name = "NAME", env = "INPUT_ENVIRONMENT")]
+    pub environment: Option<String>,
+    /// Slack-compatible incoming webhook notified of the result (a secret: never printed).
+    /// Env: SHIPGATE_NOTIFY_WEBHOOK.
+    #[arg(
+        long = "notify-webhook",
+        value_name = "URL",
+        env = "SHIPGATE_NOTIFY_WEBHOOK",
+        hide_env_values = true
+    )]
+    pub notify_webhook: Option<String>,
 }
 
 /// How tags map to versions and environments.
@@ -618,12 +636,13 @@ fn run_cmd(a: RunArgs) -> Result<ExitCode> {
         health: health::Options {
             expect: a.health_expect_status.clone(),
             json: a.health_json_field.clone(),
+            body_regex: a.health_body_regex.clone(),
+            timeout: a.health_timeout,
             interval: a.health_interval,
             deadline: a.health_deadline,
             probes: a.health_probes.max(1),
             p95_budget: a.health_max_p95,
             ca_file: a.ca_file.clone(),
-            ..Default::default()
         },
         log_url: log_url.clone(),
         environment_url: a.url.clone(),
@@ -752,6 +771,20 @@ fn finish_cmd(a: FinishArgs) -> Result<ExitCode> {
     };
     rt.block_on(lifecycle::set_status(&client, a.deployment_id, &st))?;
     eprintln!("deployment {} → {state}", a.deployment_id);
+    if let Some(hook) = &a.notify_webhook {
+        let m = notify::Message {
+            state: state.into(),
+            environment: a.environment.clone().unwrap_or_else(|| "?".into()),
+            description: run::description(&st.description),
+            log_url: st.log_url.clone(),
+            environment_url: st.environment_url.clone(),
+            repository: client.repository().to_string(),
+            ..Default::default()
+        };
+        if let Err(e) = rt.block_on(notify::send(hook, &m)) {
+            eprintln!("warning: {e}");
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }
 

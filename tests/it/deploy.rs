@@ -650,6 +650,7 @@ fn deploy_start_and_finish_across_steps() {
     assert_eq!(d.environment, "staging");
     assert_eq!(d.payload["version"], "2.0.0-rc.1");
     let long = "y".repeat(200);
+    let (hook, got) = webhook();
     let o = step(
         &gh,
         dir.path(),
@@ -663,11 +664,20 @@ fn deploy_start_and_finish_across_steps() {
             "failure",
             "--description",
             &long,
+            "--environment",
+            "staging",
         ],
     )
+    .env("SHIPGATE_NOTIFY_WEBHOOK", &hook)
     .output()
     .unwrap();
     assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    let text = got.join().unwrap()["text"].as_str().unwrap().to_string();
+    assert!(
+        text.starts_with(":x: octo/app → *staging*: failure"),
+        "{text}"
+    );
+    assert!(!err(&o).contains("secretpart"));
     assert_eq!(states(&gh), vec![vec!["in_progress", "failure"]]);
     assert_eq!(
         gh.deployments(REPO)[0].statuses[1]
@@ -1106,11 +1116,9 @@ fn readme_release_workflow_is_a_valid_pattern() {
 
 // ---- notification ----------------------------------------------------------------------------------
 
-#[test]
-fn deploy_run_notifies_a_webhook_without_printing_its_url() {
-    let Some(gh) = github() else { return };
-    let dir = tempfile::tempdir().unwrap();
-    // A webhook receiver that records the body.
+/// A webhook receiver on 127.0.0.1 for one message: its URL (with a secret-looking path) and
+/// the JSON body it will receive.
+fn webhook() -> (String, std::thread::JoinHandle<serde_json::Value>) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let hook = format!(
         "http://{}/services/T000/B000/secretpart",
@@ -1137,6 +1145,14 @@ fn deploy_run_notifies_a_webhook_without_printing_its_url() {
             conn.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok");
         serde_json::from_slice::<serde_json::Value>(&body).unwrap()
     });
+    (hook, got)
+}
+
+#[test]
+fn deploy_run_notifies_a_webhook_without_printing_its_url() {
+    let Some(gh) = github() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let (hook, got) = webhook();
     let o = step(
         &gh,
         dir.path(),
