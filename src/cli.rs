@@ -43,6 +43,85 @@ pub enum Command {
     /// Create or update the GitHub release of a v* tag, its body the tag's CHANGELOG.md
     /// section, prerelease for prerelease versions; re-runs change nothing.
     Release(crate::deploy_cli::ReleaseArgs),
+    /// Publish a report.json to GitHub (check run, pull-request comment, status): the second
+    /// half of the two-workflow pattern, in a `workflow_run` job with a write token.
+    #[command(
+        after_help = "Exit codes: 0 published (or, without write permission, degraded with a notice); 1 GitHub failed; 2 usage or unreadable report.\n\
+The commit and pull request come from $GITHUB_EVENT_PATH (workflow_run: head_sha and its pull request; else the report's refs/pull/N ref)."
+    )]
+    Publish(PublishCmdArgs),
+}
+
+/// How the verdict is published (`gate --publish` and `publish`).
+#[derive(Debug, Args)]
+pub struct PublishOpts {
+    /// The gate's name: the check run's name, the comment's marker, the status context (one
+    /// per gate in a monorepo). Env: INPUT_GATE_NAME.
+    #[arg(
+        long = "gate-name",
+        value_name = "NAME",
+        env = "INPUT_GATE_NAME",
+        default_value = "shipgate"
+    )]
+    pub gate_name: String,
+    /// The pull-request comment: always (updated every run), on-change, on-failure, off.
+    /// Env: INPUT_COMMENT.
+    #[arg(long, value_name = "MODE", env = "INPUT_COMMENT", default_value = "on-change", value_parser = parse_comment_mode)]
+    pub comment: shipgate::publish::CommentMode,
+    /// Delete the comment when the gate passes. Env: INPUT_DELETE_ON_PASS.
+    #[arg(long = "delete-on-pass", env = "INPUT_DELETE_ON_PASS")]
+    pub delete_on_pass: bool,
+    /// Also set a commit status (for branch protection rules on statuses). Env: INPUT_STATUS.
+    #[arg(long, env = "INPUT_STATUS")]
+    pub status: bool,
+    /// Check-run annotations sent at most, most important first. Env: INPUT_MAX_ANNOTATIONS.
+    #[arg(long = "max-annotations", value_name = "N", env = "INPUT_MAX_ANNOTATIONS", default_value_t = shipgate::publish::annotations::DEFAULT_MAX)]
+    pub max_annotations: usize,
+}
+
+fn parse_comment_mode(s: &str) -> Result<shipgate::publish::CommentMode, String> {
+    shipgate::publish::CommentMode::parse(s)
+        .ok_or_else(|| "expected one of: always, on-change, on-failure, off".into())
+}
+
+/// Arguments of `publish`.
+#[derive(Debug, Args)]
+pub struct PublishCmdArgs {
+    /// The report written by `gate --report`.
+    #[arg(value_name = "REPORT")]
+    pub report: PathBuf,
+    /// The head commit to publish to (default: from the event payload).
+    #[arg(long, value_name = "SHA")]
+    pub sha: Option<String>,
+    /// The pull request to comment on (default: from the event payload or the report's ref).
+    #[arg(long, value_name = "NUMBER")]
+    pub pr: Option<u64>,
+    /// How to publish.
+    #[command(flatten)]
+    pub opts: PublishOpts,
+}
+
+/// Arguments of `sarif upload`.
+#[derive(Debug, Args)]
+pub struct UploadArgs {
+    /// The SARIF file.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Category of the analysis (every run's `automationDetails.id` becomes CATEGORY/).
+    #[arg(long, value_name = "CATEGORY")]
+    pub category: Option<String>,
+    /// Wait until code scanning has processed the upload; exit 1 when it failed it.
+    #[arg(long)]
+    pub wait: bool,
+    /// Longest wait, seconds.
+    #[arg(long = "wait-timeout", value_name = "SECONDS", default_value_t = 600)]
+    pub wait_timeout: u64,
+    /// Commit (default: $GITHUB_SHA).
+    #[arg(long, value_name = "SHA")]
+    pub sha: Option<String>,
+    /// Ref (default: $GITHUB_REF, `refs/pull/N/merge` on pull requests).
+    #[arg(long = "ref", value_name = "REF")]
+    pub git_ref: Option<String>,
 }
 
 /// Arguments of `sarif`.
@@ -77,6 +156,12 @@ The summary (what was written, dropped and why) goes to stdout, or to stderr whe
         after_help = "Exit codes: 0 no error (warnings allowed); 1 errors found; 2 not a SARIF 2.1.0 file or unreadable."
     )]
     Validate(ValidateArgs),
+    /// Upload a SARIF file to GitHub code scanning (gzip + base64) for the runner's commit and
+    /// ref; with --wait, poll until it is processed and print GitHub's errors.
+    #[command(
+        after_help = "Exit codes: 0 uploaded (and processed, with --wait); 1 GitHub refused or failed it; 2 unreadable file or usage."
+    )]
+    Upload(UploadArgs),
 }
 
 /// Arguments of `sarif convert`.
@@ -201,6 +286,15 @@ pub struct GateArgs {
     /// under (default: $GITHUB_WORKSPACE, else the current directory).
     #[arg(long, value_name = "DIR", env = "GITHUB_WORKSPACE")]
     pub root: Option<PathBuf>,
+    /// Publish the verdict to GitHub: a check run, the pull-request comment, optionally a
+    /// status. Needs `checks: write` and `pull-requests: write`; without them (fork pull
+    /// requests) it falls back to the job summary with one notice. The exit code stays the
+    /// gate's. Env: INPUT_PUBLISH.
+    #[arg(long, env = "INPUT_PUBLISH")]
+    pub publish: bool,
+    /// How to publish.
+    #[command(flatten)]
+    pub publish_opts: PublishOpts,
 }
 
 /// Arguments of `config`.

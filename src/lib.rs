@@ -8,6 +8,7 @@ pub mod gate;
 pub mod github;
 pub mod ingest;
 pub mod model;
+pub mod publish;
 pub mod render;
 pub mod runner;
 pub mod sarif;

@@ -4,6 +4,7 @@
 
 mod cli;
 mod deploy_cli;
+mod publishing;
 
 use anyhow::{Context, Result};
 use clap::Parser;
@@ -109,12 +110,14 @@ fn run(cli: Cli) -> Result<ExitCode> {
             SarifCommand::Convert(a) => sarif_convert(a),
             SarifCommand::Merge(a) => sarif_merge(a),
             SarifCommand::Validate(a) => sarif_validate(a),
+            SarifCommand::Upload(a) => publishing::sarif_upload(a),
         },
         Command::Deploy(args) => deploy_cli::deploy_cmd(args),
         Command::Health(args) => deploy_cli::health_cmd(*args),
         Command::Environment(args) => deploy_cli::environment_cmd(args),
         Command::Approvals(args) => deploy_cli::approvals_cmd(args),
         Command::Release(args) => deploy_cli::release_cmd(args),
+        Command::Publish(a) => publishing::publish_cmd(a),
     }
 }
 
@@ -264,7 +267,7 @@ fn inspect(args: InspectArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn write_stdout(out: &str) -> Result<()> {
+pub(crate) fn write_stdout(out: &str) -> Result<()> {
     let mut stdout = std::io::stdout().lock();
     if let Err(e) = stdout
         .write_all(out.as_bytes())
@@ -464,8 +467,24 @@ fn gate_cmd(args: GateArgs) -> Result<ExitCode> {
 
     let (list, metrics) = gate_inputs(&args, &cfg, &root, &cwd);
 
+    // The check run shows in_progress while the reports are read.
+    let publish_opts = publishing::options(&args.publish_opts);
+    let session = if args.publish {
+        publishing::start(&gh, &publish_opts)
+    } else {
+        None
+    };
+
     let resolver = PathResolver::new(&root);
-    let gathered = inputs::gather(&list, &metrics, &resolver, &root)?;
+    let gathered = match inputs::gather(&list, &metrics, &resolver, &root) {
+        Ok(g) => g,
+        Err(e) => {
+            if let Some(s) = session {
+                s.abort(&format!("shipgate could not read its inputs: {e}"));
+            }
+            return Err(e.into());
+        }
+    };
     for s in &gathered.skipped {
         eprintln!("skipped: {s}");
     }
@@ -478,13 +497,22 @@ fn gate_cmd(args: GateArgs) -> Result<ExitCode> {
         );
     }
     let evidence = gathered.evidence();
-    let verdict = gate::evaluate(&cfg, env, &evidence)?;
+    let verdict = match gate::evaluate(&cfg, env, &evidence) {
+        Ok(v) => v,
+        Err(e) => {
+            if let Some(s) = session {
+                s.abort(&format!("shipgate could not evaluate the gate: {e}"));
+            }
+            return Err(e.into());
+        }
+    };
 
     let report_path = args
         .report
         .clone()
         .or_else(|| action_input("report").map(PathBuf::from));
-    let needs_report = report_path.is_some() || args.format == GateFormat::Json;
+    let needs_report =
+        report_path.is_some() || args.format == GateFormat::Json || session.is_some();
     let report_json = if needs_report {
         let ctx = report::Context {
             config: &cfg,
@@ -545,6 +573,10 @@ fn gate_cmd(args: GateArgs) -> Result<ExitCode> {
             let md = shipgate::render::markdown::render(&verdict, output::summary_budget(existing));
             output::append(p, &md)?;
         }
+    }
+    // Publishing never changes the gate's exit code.
+    if let (Some(s), Some(json)) = (session, &report_json) {
+        publishing::finish(s, json, &gathered.bundle.coverage, &publish_opts);
     }
     Ok(if verdict.passed {
         ExitCode::SUCCESS

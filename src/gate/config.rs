@@ -293,7 +293,7 @@ impl fmt::Display for ConfigError {
 const MAX_CONFIG_BYTES: u64 = 4 << 20;
 
 /// The thresholds that apply in one environment, `extends` resolved.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Thresholds {
     /// Minimum weighted total score.
     pub quality: Option<f64>,

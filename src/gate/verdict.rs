@@ -6,7 +6,7 @@ use schemars::JsonSchema;
 use serde::Serialize;
 
 /// The five scored dimensions.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Dimension {
     /// Lint and build findings per 1,000 lines.
@@ -55,7 +55,7 @@ impl Dimension {
 }
 
 /// One line of a sub-score's explanation: what it saw and what it cost.
-#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, JsonSchema)]
 pub struct Explanation {
     /// What was measured and how it was weighed.
     pub text: String,
@@ -64,7 +64,7 @@ pub struct Explanation {
 }
 
 /// A dimension's sub-score.
-#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, JsonSchema)]
 pub struct DimensionScore {
     /// Which dimension.
     pub dimension: Dimension,
@@ -83,7 +83,7 @@ pub struct DimensionScore {
 }
 
 /// How a rule came out.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RuleStatus {
     /// Checked and met.
@@ -95,7 +95,7 @@ pub enum RuleStatus {
 }
 
 /// What kind of rule.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RuleKind {
     /// A minimum (`quality_threshold`...).
@@ -109,7 +109,7 @@ pub enum RuleKind {
 }
 
 /// One checked rule with its measured value and limit.
-#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, JsonSchema)]
 pub struct RuleResult {
     /// Stable id: `quality_threshold`, `blocking_rules.test_failures`,
     /// `file_coverage_floors[0]`, `components.backend`...
@@ -128,12 +128,12 @@ pub struct RuleResult {
     pub message: String,
     /// For floors and counts: the files or items that breached, most important first (bounded;
     /// `report.json` has all of them).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub details: Vec<Detail>,
 }
 
 /// An item behind a rule's count: a file under its floor, a failing test, a finding.
-#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, JsonSchema)]
 pub struct Detail {
     /// What it is.
     pub text: String,
@@ -146,7 +146,7 @@ pub struct Detail {
 }
 
 /// A component's own coverage.
-#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, JsonSchema)]
 pub struct ComponentResult {
     /// Its name.
     pub name: String,
@@ -165,7 +165,7 @@ pub struct ComponentResult {
 }
 
 /// A failing test, for tables and annotations.
-#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, JsonSchema)]
 pub struct FailingTest {
     /// Suite name.
     pub suite: String,
@@ -185,7 +185,7 @@ pub struct FailingTest {
 }
 
 /// A file's line coverage, for the worst-files table.
-#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, JsonSchema)]
 pub struct FileRow {
     /// Repository-relative path.
     pub path: String,
@@ -198,7 +198,7 @@ pub struct FileRow {
 }
 
 /// A finding worth an annotation.
-#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, JsonSchema)]
 pub struct Problem {
     /// `error`, `warning` or `notice` (the workflow-command levels).
     pub level: String,
@@ -221,7 +221,7 @@ pub struct Problem {
 }
 
 /// Headline counts of what was read.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, serde::Deserialize, JsonSchema)]
 pub struct Counts {
     /// Line coverage over all coverage inputs, percent.
     pub line_coverage: Option<f64>,
@@ -266,7 +266,7 @@ pub struct Counts {
 }
 
 /// How the environment was chosen.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, JsonSchema)]
 pub struct EnvironmentChoice {
     /// Its name.
     pub name: String,
@@ -275,7 +275,7 @@ pub struct EnvironmentChoice {
 }
 
 /// The gate's decision.
-#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, JsonSchema)]
 pub struct Verdict {
     /// True when no rule failed.
     pub passed: bool,

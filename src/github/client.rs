@@ -288,8 +288,11 @@ impl Client {
     fn uri(&self, target: &str) -> Result<http::Uri, GitHubError> {
         let full = if target.starts_with("http://") || target.starts_with("https://") {
             // Only the API's own origin: the token must not travel elsewhere.
-            let origin_len = self.api_url.len() - self.api_path.len();
-            if !target.starts_with(&self.api_url[..origin_len]) {
+            let origin = &self.api_url[..self.api_url.len() - self.api_path.len()];
+            let same_origin = target
+                .strip_prefix(origin)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with(['/', '?']));
+            if !same_origin {
                 return Err(GitHubError::Config(format!(
                     "refusing to follow {target}: not on {}",
                     self.api_url
