@@ -14,10 +14,15 @@ use std::process::ExitCode;
 
 /// Arguments of `deploy`.
 #[derive(Debug, Args)]
+#[command(
+    after_help = "Without a subcommand (the Action's `command: deploy`): `deploy run` from the Action's inputs: \
+INPUT_DEPLOY_COMMAND (run with sh -c), INPUT_ENVIRONMENT, INPUT_URL, INPUT_HEALTH_URL (one per line), \
+INPUT_HEALTH_TIMEOUT (seconds), INPUT_VERSION, INPUT_WEBHOOK_URL."
+)]
 pub struct DeployArgs {
-    /// What to do.
+    /// What to do; without it, `run` from the Action's inputs.
     #[command(subcommand)]
-    pub command: DeployCommand,
+    pub command: Option<DeployCommand>,
 }
 
 /// `deploy` subcommands.
@@ -188,8 +193,9 @@ pub struct FinishArgs {
 /// How tags map to versions and environments.
 #[derive(Debug, Args, Clone)]
 pub struct TagArgs {
-    /// The tag (`v1.2.3`) or ref (`refs/tags/v1.2.3`); default: $GITHUB_REF.
-    #[arg(long, value_name = "TAG", env = "GITHUB_REF")]
+    /// The tag (`v1.2.3`) or ref (`refs/tags/v1.2.3`); default: the Action's `version` input
+    /// (INPUT_VERSION), else $GITHUB_REF.
+    #[arg(long, value_name = "TAG")]
     pub tag: Option<String>,
     /// What precedes the version in a tag.
     #[arg(long = "tag-prefix", value_name = "PREFIX", default_value = "v")]
@@ -216,10 +222,15 @@ pub struct TagArgs {
 impl TagArgs {
     /// The version and its environment.
     pub fn resolve(&self) -> Result<(version::Version, String)> {
-        let Some(tag) = self.tag.as_deref().filter(|t| !t.trim().is_empty()) else {
+        let tag = self
+            .tag
+            .clone()
+            .or_else(|| env_var("INPUT_VERSION"))
+            .or_else(|| env_var("GITHUB_REF"));
+        let Some(tag) = tag.filter(|t| !t.trim().is_empty()) else {
             anyhow::bail!("no tag: give --tag or run on a tag push (GITHUB_REF=refs/tags/v...)");
         };
-        let v = version::Version::parse(tag, &self.prefix)?;
+        let v = version::Version::parse(&tag, &self.prefix)?;
         let map = version::EnvironmentMap {
             release: self.release_environment.clone(),
             prerelease: self.prerelease_environment.clone(),
@@ -365,7 +376,8 @@ A URL is healthy when --probes probes in a row pass and their p95 latency is wit
 )]
 pub struct HealthArgs {
     /// URLs to probe (GET), checked concurrently.
-    #[arg(required = true, value_name = "URL")]
+    /// Default: the Action's INPUT_HEALTH_URL (one per line or comma).
+    #[arg(value_name = "URL")]
     pub urls: Vec<String>,
     /// Statuses that pass (redirects are followed).
     #[arg(long = "expect-status", value_name = "CODES", default_value = "200-299", value_parser = health::StatusSet::parse)]
@@ -379,8 +391,8 @@ pub struct HealthArgs {
     /// Pause between probes.
     #[arg(long, value_name = "DURATION", default_value = "5s", value_parser = health::parse_duration)]
     pub interval: std::time::Duration,
-    /// Time allowed in all, per URL.
-    #[arg(long, value_name = "DURATION", default_value = "2m", value_parser = health::parse_duration)]
+    /// Time allowed in all, per URL (a bare number is seconds). Env: INPUT_HEALTH_TIMEOUT.
+    #[arg(long, value_name = "DURATION", default_value = "2m", env = "INPUT_HEALTH_TIMEOUT", value_parser = health::parse_duration)]
     pub deadline: std::time::Duration,
     /// Time allowed for one request.
     #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = health::parse_duration)]
@@ -448,7 +460,14 @@ fn json_line(v: &impl serde::Serialize) -> Result<String> {
 /// `health`.
 pub fn health_cmd(args: HealthArgs) -> Result<ExitCode> {
     let opts = args.options();
-    let report = runtime()?.block_on(health::check(&args.urls, &opts))?;
+    let mut urls = args.urls.clone();
+    if urls.is_empty() {
+        urls = env_list("INPUT_HEALTH_URL");
+    }
+    if urls.is_empty() {
+        anyhow::bail!("no URL: give URLs or the Action's health-url input (INPUT_HEALTH_URL)");
+    }
+    let report = runtime()?.block_on(health::check(&urls, &opts))?;
     match args.format {
         OutputFormat::Json => print(&json_line(&report)?)?,
         OutputFormat::Text => print(&report.text())?,
@@ -512,7 +531,10 @@ pub fn environment_cmd(args: EnvironmentArgs) -> Result<ExitCode> {
 
 /// `deploy ...`.
 pub fn deploy_cmd(args: DeployArgs) -> Result<ExitCode> {
-    match args.command {
+    let Some(command) = args.command else {
+        return action_deploy();
+    };
+    match command {
         DeployCommand::Version(a) => version_cmd(a),
         DeployCommand::Run(a) => run_cmd(*a),
         DeployCommand::Start(a) => start_cmd(a),
@@ -556,7 +578,65 @@ fn version_cmd(a: VersionArgs) -> Result<ExitCode> {
 }
 
 fn env_var(k: &str) -> Option<String> {
-    std::env::var(k).ok().filter(|v| !v.is_empty())
+    std::env::var(k)
+        .ok()
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
+}
+
+/// A list input: one item per line or per comma.
+fn env_list(k: &str) -> Vec<String> {
+    env_var(k)
+        .map(|v| {
+            v.split(['\n', ','])
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// `deploy` without a subcommand: `deploy run` from the Action's inputs.
+fn action_deploy() -> Result<ExitCode> {
+    #[derive(clap::Parser)]
+    struct Only {
+        #[command(flatten)]
+        run: RunArgs,
+    }
+    use clap::Parser;
+    let Some(cmd) = env_var("INPUT_DEPLOY_COMMAND") else {
+        anyhow::bail!(
+            "deploy: give a subcommand (run, start, finish, version) or the Action's deploy-command input (INPUT_DEPLOY_COMMAND)"
+        );
+    };
+    let mut argv: Vec<String> = vec!["deploy".into()];
+    let mut flag = |f: &str, v: String| {
+        argv.push(f.into());
+        argv.push(v);
+    };
+    if let Some(u) = env_var("INPUT_URL") {
+        flag("--url", u);
+    }
+    for h in env_list("INPUT_HEALTH_URL") {
+        flag("--health", h);
+    }
+    if let Some(t) = env_var("INPUT_HEALTH_TIMEOUT") {
+        flag("--health-deadline", t);
+    }
+    if let Some(v) = env_var("INPUT_VERSION") {
+        flag("--version", v.trim_start_matches('v').to_string());
+    }
+    if let Some(w) = env_var("INPUT_WEBHOOK_URL") {
+        flag("--notify-webhook", w);
+    }
+    argv.extend(["--".into(), "sh".into(), "-c".into(), cmd]);
+    let only = Only::try_parse_from(&argv).map_err(|e| {
+        anyhow::anyhow!(
+            "the Action's deploy inputs: {}",
+            e.to_string().lines().next().unwrap_or_default()
+        )
+    })?;
+    run_cmd(only.run)
 }
 
 /// The deployment request, the version and the environment.
@@ -681,6 +761,14 @@ fn run_cmd(a: RunArgs) -> Result<ExitCode> {
     write_outputs(&[
         ("deployment-id".into(), report.deployment_id.to_string()),
         ("state".into(), report.state.clone()),
+        (
+            "deployment-url".into(),
+            if report.state == "success" {
+                a.url.clone().unwrap_or_default()
+            } else {
+                String::new()
+            },
+        ),
     ])?;
     if let Some(hook) = &a.notify_webhook {
         let m = notify::Message {

@@ -1448,3 +1448,65 @@ fn deploy_run_interrupted_during_health_checks_ends_in_error() {
     assert!(!dir.path().join("rollback.txt").exists());
     gh.assert_no_violations();
 }
+
+// ---- the Action's inputs ---------------------------------------------------------------------------
+
+#[test]
+fn the_actions_deploy_health_and_release_inputs() {
+    let Some(gh) = github() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let site = Http::start(|_| (Duration::ZERO, 200, "{}".into()));
+    // `command: deploy` runs `shipgate deploy` with the inputs as INPUT_* variables.
+    let o = step(&gh, dir.path(), TOKEN, &["deploy"])
+        .env(
+            "INPUT_DEPLOY_COMMAND",
+            "echo \"$SHIPGATE_VERSION\" > deployed.txt",
+        )
+        .env("INPUT_ENVIRONMENT", "staging")
+        .env("INPUT_URL", "https://staging.example")
+        .env("INPUT_HEALTH_URL", format!("{}\n", site.url))
+        .env("INPUT_HEALTH_TIMEOUT", "5")
+        .env("INPUT_VERSION", "v1.2.3")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("deployed.txt")).unwrap(),
+        "1.2.3\n"
+    );
+    assert_eq!(states(&gh), vec![vec!["in_progress", "success"]]);
+    assert_eq!(site.hits(), 1);
+    let outputs = crate::runner::parse_file_command(
+        &std::fs::read_to_string(dir.path().join("outputs")).unwrap(),
+    )
+    .unwrap();
+    assert!(outputs.contains(&("deployment-url".into(), "https://staging.example".into())));
+    // Without a deploy command: a usage error naming the input.
+    let o = step(&gh, dir.path(), TOKEN, &["deploy"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(err(&o).contains("INPUT_DEPLOY_COMMAND"), "{}", err(&o));
+    // `command: health`.
+    let o = step(&gh, dir.path(), TOKEN, &["health"])
+        .env("INPUT_HEALTH_URL", &site.url)
+        .env("INPUT_HEALTH_TIMEOUT", "5")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert!(
+        out(&o).starts_with(&format!("healthy   {}", site.url)),
+        "{}",
+        out(&o)
+    );
+    // `command: release` with the version input.
+    std::fs::write(dir.path().join("CHANGELOG.md"), CHANGELOG).unwrap();
+    let o = step(&gh, dir.path(), TOKEN, &["release"])
+        .env("INPUT_VERSION", "v1.2.0")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    let rels = gh.releases(REPO);
+    assert_eq!(rels[0].tag, "v1.2.0");
+    assert!(!rels[0].prerelease);
+    assert_eq!(rels[0].body.as_deref(), Some("### Fixed\n\n- A bug."));
+    gh.assert_no_violations();
+}
