@@ -127,7 +127,7 @@ pub struct RunArgs {
         hide_env_values = true
     )]
     pub notify_webhook: Option<String>,
-    /// Seconds the command gets to end after a forwarded signal before it is killed.
+    /// Time the command gets to end after a forwarded signal before it is killed.
     #[arg(long = "grace", value_name = "DURATION", default_value = "5s", value_parser = health::parse_duration)]
     pub grace: std::time::Duration,
     /// Output format of the result on stdout.
