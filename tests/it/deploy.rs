@@ -633,7 +633,13 @@ fn deploy_start_and_finish_across_steps() {
         &gh,
         dir.path(),
         TOKEN,
-        &["deploy", "start", "--tag", "refs/tags/v2.0.0-rc.1"],
+        &[
+            "deploy",
+            "start",
+            "--tag",
+            "refs/tags/v2.0.0-rc.1",
+            "--transient",
+        ],
     )
     .output()
     .unwrap();
@@ -649,6 +655,7 @@ fn deploy_start_and_finish_across_steps() {
     assert_eq!(d.id.to_string(), id);
     assert_eq!(d.environment, "staging");
     assert_eq!(d.payload["version"], "2.0.0-rc.1");
+    assert!(d.transient && !d.production);
     let long = "y".repeat(200);
     let (hook, got) = webhook();
     let o = step(
@@ -1508,5 +1515,40 @@ fn the_actions_deploy_health_and_release_inputs() {
     assert_eq!(rels[0].tag, "v1.2.0");
     assert!(!rels[0].prerelease);
     assert_eq!(rels[0].body.as_deref(), Some("### Fixed\n\n- A bug."));
+    gh.assert_no_violations();
+}
+
+#[test]
+fn deploy_run_survives_a_lost_create_answer_without_a_duplicate() {
+    use shipgate_testserver::Fault;
+    let Some(gh) = github() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    gh.inject(
+        Fault::server_error(502)
+            .on("/repos/octo/app/deployments")
+            .method("POST")
+            .times(1),
+    );
+    let o = step(
+        &gh,
+        dir.path(),
+        TOKEN,
+        &["deploy", "run", "--environment", "staging", "--", "true"],
+    )
+    .output()
+    .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    // The 502 was ambiguous: shipgate looked for its nonce, found nothing, and tried again once.
+    assert_eq!(
+        gh.requests_matching("POST", "/repos/octo/app/deployments")
+            .len(),
+        2
+    );
+    assert_eq!(
+        gh.requests_matching("GET", "/repos/octo/app/deployments")
+            .len(),
+        1
+    );
+    assert_eq!(states(&gh), vec![vec!["in_progress", "success"]]);
     gh.assert_no_violations();
 }
