@@ -164,7 +164,7 @@ impl EnvironmentsFile {
                 err(Some((e.line(), e.column())), msg)
             })?
         } else {
-            serde_norway::from_str(text).map_err(|e| {
+            serde_yaml_ng::from_str(text).map_err(|e| {
                 let pos = e.location().map(|l| (l.line(), l.column()));
                 err(pos, strip_position(&e.to_string()))
             })?

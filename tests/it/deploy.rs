@@ -1083,7 +1083,7 @@ fn readme_release_workflow_is_a_valid_pattern() {
     let section = &readme[readme.find("## Releases and deployments").unwrap()..];
     let start = section.find("```yaml\n").unwrap() + 8;
     let yaml = &section[start..start + section[start..].find("```").unwrap()];
-    let wf: serde_json::Value = serde_norway::from_str(yaml).unwrap();
+    let wf: serde_json::Value = serde_yaml_ng::from_str(yaml).unwrap();
     assert_eq!(wf["on"]["push"]["tags"], serde_json::json!(["v*"]));
     let prod = &wf["jobs"]["production"];
     // GitHub holds a job for reviewers only when it declares its environment.
