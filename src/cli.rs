@@ -28,6 +28,21 @@ pub enum Command {
     Config(ConfigArgs),
     /// SARIF for GitHub code scanning: convert reports, merge SARIF files, validate one.
     Sarif(SarifArgs),
+    /// Deployments: run a deploy command inside a GitHub deployment (statuses, health checks,
+    /// rollback), or start and finish one across steps; the version a tag deploys.
+    Deploy(crate::commands::deploy::DeployArgs),
+    /// Probe URLs until they are healthy or a deadline passes: expected statuses, body regex,
+    /// JSON fields, p95 latency budget.
+    Health(Box<crate::commands::deploy::HealthArgs>),
+    /// Environments as code: required reviewers, wait timer, branch and tag policies from a
+    /// YAML or JSON file; check it, plan, apply.
+    Environment(crate::commands::deploy::EnvironmentArgs),
+    /// The pending deployments of this workflow run (environments waiting for a reviewer),
+    /// or approve/reject them with a comment.
+    Approvals(crate::commands::deploy::ApprovalsArgs),
+    /// Create or update the GitHub release of a v* tag, its body the tag's CHANGELOG.md
+    /// section, prerelease for prerelease versions; re-runs change nothing.
+    Release(crate::commands::deploy::ReleaseArgs),
     /// Publish a report.json to GitHub (check run, pull-request comment, status): the second
     /// half of the two-workflow pattern, in a `workflow_run` job with a write token.
     #[command(

@@ -3,6 +3,7 @@
 //! Data flows one way: [`ingest`] turns report files into the [`model`]; later layers
 //! evaluate and publish it. The library never prints; the binary in `main.rs` does.
 
+pub mod deploy;
 pub mod diff;
 pub mod gate;
 pub mod github;

@@ -9,7 +9,7 @@ mod commands;
 use anyhow::Result;
 use clap::Parser;
 use cli::{Cli, Command, ConfigCommand, SarifCommand};
-use commands::{config, gate, inspect, publish, sarif};
+use commands::{config, deploy, gate, inspect, publish, sarif};
 use shipgate::ingest::IngestError;
 use std::process::ExitCode;
 
@@ -95,5 +95,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
             SarifCommand::Upload(a) => publish::sarif_upload(a),
         },
         Command::Publish(a) => publish::publish_cmd(a),
+        Command::Deploy(args) => deploy::deploy_cmd(args),
+        Command::Health(args) => deploy::health_cmd(*args),
+        Command::Environment(args) => deploy::environment_cmd(args),
+        Command::Approvals(args) => deploy::approvals_cmd(args),
+        Command::Release(args) => deploy::release_cmd(args),
     }
 }

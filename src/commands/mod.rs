@@ -2,6 +2,7 @@
 //! Helpers shared by several commands are here.
 
 pub mod config;
+pub mod deploy;
 pub mod gate;
 pub mod inspect;
 pub mod publish;

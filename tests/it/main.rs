@@ -9,6 +9,7 @@ mod bad_input;
 mod cli;
 mod config;
 mod coverage_formats;
+mod deploy;
 mod diff;
 mod fast_paths;
 mod finding_formats;

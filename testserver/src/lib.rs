@@ -12,6 +12,7 @@
 #![recursion_limit = "512"]
 
 mod api;
+mod deploy;
 mod http;
 pub mod openapi;
 mod render;
@@ -25,6 +26,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
+pub use deploy::{DeploymentStatusView, DeploymentView, ReleaseView};
 pub use openapi::{OPENAPI_ENV, cache_dir, candidate_paths};
 
 /// A level of access for one permission of a token.

@@ -1,0 +1,187 @@
+//! `environment plan|apply` against GitHub: read each environment of the file and its branch
+//! and tag policies, plan, then write only what differs (PUT the environment when a setting
+//! differs, then delete and create policies). Running it twice changes nothing the second
+//! time.
+
+use super::environment::{Current, EnvironmentsFile, Plan, RefPolicy, Reviewer, plan, put_body};
+use super::lifecycle::percent;
+use crate::github::{Client, GitHubError, Method};
+use std::collections::BTreeMap;
+
+/// Why planning or applying failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ApplyError {
+    /// The token may not administer environments.
+    #[error(
+        "{method} {path}: GitHub refused ({message}). Managing environments needs a token with the repository permission \
+Administration: write on {repo}; a workflow's GITHUB_TOKEN can never have it (`permissions:` has no `administration` key). \
+Use a fine-grained personal access token or a GitHub App installation token with Administration: Read and write on {repo}, \
+kept as a secret and given to this step as GITHUB_TOKEN (or the action's `token` input)"
+    )]
+    NeedsAdministration {
+        /// The method.
+        method: String,
+        /// The path.
+        path: String,
+        /// GitHub's message.
+        message: String,
+        /// `owner/name`.
+        repo: String,
+    },
+    /// A reviewer's name is unknown to GitHub.
+    #[error("reviewer {0} not found on GitHub (check the login or team slug, or give its `id`)")]
+    UnknownReviewer(String),
+    /// Another GitHub failure.
+    #[error(transparent)]
+    GitHub(#[from] GitHubError),
+}
+
+fn explain(c: &Client, e: GitHubError) -> ApplyError {
+    match e.root() {
+        GitHubError::NotPermitted {
+            method,
+            path,
+            message,
+            ..
+        } => ApplyError::NeedsAdministration {
+            method: method.clone(),
+            path: path.clone(),
+            message: message.clone(),
+            repo: c.repository().to_string(),
+        },
+        _ => ApplyError::GitHub(e),
+    }
+}
+
+fn env_path(c: &Client, name: &str) -> String {
+    c.repo_path(&format!("/environments/{}", percent(name)))
+}
+
+/// The current state of one environment, `None` when it does not exist.
+pub async fn current(c: &Client, name: &str) -> Result<Option<Current>, ApplyError> {
+    let r = match c.get(&env_path(c, name)).await {
+        Ok(r) => r,
+        Err(e) if matches!(e.root(), GitHubError::NotFound { .. }) => return Ok(None),
+        Err(e) => return Err(explain(c, e)),
+    };
+    let mut cur = Current::from_api(&r.body);
+    if cur
+        .deployment_branch_policy
+        .is_some_and(|p| p.custom_branch_policies)
+    {
+        let list = c
+            .get_all(
+                &format!("{}/deployment-branch-policies", env_path(c, name)),
+                Some("branch_policies"),
+            )
+            .await
+            .map_err(|e| explain(c, e))?;
+        for p in list {
+            cur.policies.push(RefPolicy {
+                id: p["id"].as_u64().unwrap_or(0),
+                name: p["name"].as_str().unwrap_or_default().to_string(),
+                kind: p["type"].as_str().unwrap_or("branch").to_string(),
+            });
+        }
+    }
+    Ok(Some(cur))
+}
+
+/// The current state of every environment of the file.
+pub async fn read_all(
+    c: &Client,
+    file: &EnvironmentsFile,
+) -> Result<BTreeMap<String, Current>, ApplyError> {
+    let mut out = BTreeMap::new();
+    for name in file.environments.keys() {
+        if let Some(cur) = current(c, name).await? {
+            out.insert(name.clone(), cur);
+        }
+    }
+    Ok(out)
+}
+
+/// The plan for the file against the repository.
+pub async fn plan_for(
+    c: &Client,
+    file: &EnvironmentsFile,
+) -> Result<(Plan, BTreeMap<String, Current>), ApplyError> {
+    let cur = read_all(c, file).await?;
+    Ok((plan(file, &cur), cur))
+}
+
+/// A reviewer's id: given in the file, known from the environment, else looked up by name.
+async fn reviewer_id(c: &Client, r: &Reviewer, cur: Option<&Current>) -> Result<u64, ApplyError> {
+    if let Some(id) = r.id {
+        return Ok(id);
+    }
+    if let Some(id) = cur.and_then(|cur| {
+        cur.reviewer_ids
+            .iter()
+            .find(|(k, _)| *k == r.key())
+            .map(|(_, id)| *id)
+    }) {
+        return Ok(id);
+    }
+    let owner = c.repository().split('/').next().unwrap_or_default();
+    let path = match r.kind() {
+        "Team" => format!("/orgs/{}/teams/{}", percent(owner), percent(r.name())),
+        _ => format!("/users/{}", percent(r.name())),
+    };
+    match c.get(&path).await {
+        Ok(v) => v.body["id"]
+            .as_u64()
+            .ok_or_else(|| ApplyError::UnknownReviewer(r.to_string())),
+        Err(e) if matches!(e.root(), GitHubError::NotFound { .. }) => {
+            Err(ApplyError::UnknownReviewer(r.to_string()))
+        }
+        Err(e) => Err(ApplyError::GitHub(e)),
+    }
+}
+
+/// Carries out the plan; returns the number of requests that changed something.
+pub async fn apply(
+    c: &Client,
+    file: &EnvironmentsFile,
+    p: &Plan,
+    cur: &BTreeMap<String, Current>,
+) -> Result<usize, ApplyError> {
+    use super::environment::Change;
+    let mut writes = 0;
+    for e in &p.environments {
+        let Some(want) = file.environments.get(&e.name) else {
+            continue;
+        };
+        if e.put {
+            let mut ids: Vec<(&'static str, u64)> = Vec::new();
+            for r in &want.reviewers {
+                ids.push((r.kind(), reviewer_id(c, r, cur.get(&e.name)).await?));
+            }
+            let body = put_body(want, &ids);
+            c.send(Method::PUT, &env_path(c, &e.name), Some(&body))
+                .await
+                .map_err(|err| explain(c, err))?;
+            writes += 1;
+        }
+        let base = format!("{}/deployment-branch-policies", env_path(c, &e.name));
+        for ch in &e.changes {
+            match ch {
+                Change::RemovePolicy { id, .. } => {
+                    c.delete(&format!("{base}/{id}"))
+                        .await
+                        .map_err(|err| explain(c, err))?;
+                    writes += 1;
+                }
+                Change::AddPolicy { kind, name } => {
+                    let body = serde_json::json!({"name": name, "type": kind});
+                    c.send(Method::POST, &base, Some(&body))
+                        .await
+                        .map_err(|err| explain(c, err))?;
+                    writes += 1;
+                }
+                _ => {}
+            }
+        }
+    }
+    Ok(writes)
+}

@@ -1,0 +1,1554 @@
+//! Deployments: `health` against HTTP servers on 127.0.0.1 that are slow, flap or fail, the
+//! version a tag deploys, and the deployment lifecycle against the test GitHub server.
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpListener;
+use std::path::Path;
+use std::process::{Command, Output};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Duration;
+
+/// What the test server answers to its n-th request (from 1): delay, status, body.
+type Behaviour = dyn Fn(u32) -> (Duration, u16, String) + Send + Sync;
+
+/// A tiny HTTP/1.1 server on 127.0.0.1 that answers each request by `behave`; counts requests.
+struct Http {
+    url: String,
+    hits: Arc<AtomicU32>,
+}
+
+impl Http {
+    fn start(behave: impl Fn(u32) -> (Duration, u16, String) + Send + Sync + 'static) -> Http {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}/health", listener.local_addr().unwrap());
+        let hits = Arc::new(AtomicU32::new(0));
+        let behave: Arc<Behaviour> = Arc::new(behave);
+        let h = hits.clone();
+        std::thread::spawn(move || {
+            for conn in listener.incoming() {
+                let Ok(mut conn) = conn else { continue };
+                let (h, behave) = (h.clone(), behave.clone());
+                std::thread::spawn(move || {
+                    let mut reader = BufReader::new(conn.try_clone().unwrap());
+                    let mut line = String::new();
+                    loop {
+                        line.clear();
+                        if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                            return;
+                        }
+                        if line == "\r\n" {
+                            break;
+                        }
+                    }
+                    let n = h.fetch_add(1, Ordering::SeqCst) + 1;
+                    let (delay, status, body) = behave(n);
+                    std::thread::sleep(delay);
+                    let _ = write!(
+                        conn,
+                        "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                        body.len()
+                    );
+                });
+            }
+        });
+        Http { url, hits }
+    }
+
+    fn hits(&self) -> u32 {
+        self.hits.load(Ordering::SeqCst)
+    }
+}
+
+/// Runs the binary outside any Actions context.
+fn run(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_shipgate"))
+        .args(args)
+        .current_dir(cwd)
+        .env_remove("GITHUB_ACTIONS")
+        .env_remove("GITHUB_REF")
+        .env_remove("GITHUB_OUTPUT")
+        .env_remove("GITHUB_TOKEN")
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run shipgate")
+}
+
+fn out(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn err(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn health_json(args: &[&str]) -> (Output, serde_json::Value) {
+    let mut a = vec!["health", "--format", "json"];
+    a.extend_from_slice(args);
+    let o = run(&a, Path::new("."));
+    let v =
+        serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}{}", out(&o), err(&o)));
+    (o, v)
+}
+
+#[test]
+fn health_waits_out_a_flapping_service() {
+    // 503 twice, then healthy JSON.
+    let s = Http::start(|n| {
+        if n <= 2 {
+            (Duration::ZERO, 503, "{\"status\":\"starting\"}".into())
+        } else {
+            (
+                Duration::ZERO,
+                200,
+                "{\"status\":\"ok\",\"db\":{\"up\":true}}".into(),
+            )
+        }
+    });
+    let (o, v) = health_json(&[
+        &s.url,
+        "--interval",
+        "50ms",
+        "--deadline",
+        "20s",
+        "--json-field",
+        "status=ok",
+        "--json-field",
+        "db.up=true",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert_eq!(v["healthy"], true);
+    assert_eq!(v["urls"][0]["attempts"], 3);
+    assert_eq!(v["urls"][0]["last_status"], 200);
+    assert_eq!(s.hits(), 3);
+}
+
+#[test]
+fn health_never_passing_ends_at_the_deadline() {
+    let s = Http::start(|_| (Duration::ZERO, 502, "bad gateway".into()));
+    let t0 = std::time::Instant::now();
+    let o = run(
+        &["health", &s.url, "--interval", "100ms", "--deadline", "1s"],
+        Path::new("."),
+    );
+    let took = t0.elapsed();
+    assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+    let text = out(&o);
+    assert!(text.starts_with(&format!("unhealthy {}", s.url)), "{text}");
+    assert!(text.contains("status 502, expected 200-299"), "{text}");
+    // One probe every 100 ms for a second: about 10, never unbounded, never just one.
+    let hits = s.hits();
+    assert!((5..=11).contains(&hits), "{hits} probes");
+    assert!(took < Duration::from_secs(5), "{took:?}");
+}
+
+#[test]
+fn health_latency_budget_and_timeouts_against_a_slow_service() {
+    let s = Http::start(|_| (Duration::from_millis(300), 200, "{}".into()));
+    let (o, v) = health_json(&[
+        &s.url,
+        "--probes",
+        "3",
+        "--max-p95",
+        "100ms",
+        "--interval",
+        "10ms",
+        "--deadline",
+        "2s",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let reason = v["urls"][0]["reason"].as_str().unwrap();
+    assert!(reason.starts_with("p95 latency 3"), "{reason}");
+    assert!(
+        reason.ends_with("over the budget of 100 ms (3 probes)"),
+        "{reason}"
+    );
+
+    let (o, v) = health_json(&[
+        &s.url,
+        "--probes",
+        "3",
+        "--max-p95",
+        "2s",
+        "--interval",
+        "10ms",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{v}");
+    let p95 = v["urls"][0]["p95_ms"].as_u64().unwrap();
+    assert!((300..2000).contains(&p95), "{p95}");
+    assert_eq!(v["urls"][0]["attempts"], 3);
+
+    let (o, v) = health_json(&[
+        &s.url,
+        "--timeout",
+        "100ms",
+        "--deadline",
+        "500ms",
+        "--interval",
+        "50ms",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(v["urls"][0]["reason"], "timed out");
+}
+
+#[test]
+fn health_body_checks_and_several_urls() {
+    let ok = Http::start(|_| (Duration::ZERO, 200, "{\"version\":\"1.2.3\"}".into()));
+    let wrong = Http::start(|_| (Duration::ZERO, 200, "{\"version\":\"1.2.2\"}".into()));
+    let (o, v) = health_json(&[
+        &ok.url,
+        &wrong.url,
+        "--body-regex",
+        "\"version\":\"1\\.2\\.\\d\"",
+        "--json-field",
+        "version=1.2.3",
+        "--interval",
+        "50ms",
+        "--deadline",
+        "300ms",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(v["urls"][0]["healthy"], true);
+    assert_eq!(v["urls"][1]["healthy"], false);
+    assert_eq!(
+        v["urls"][1]["reason"],
+        "JSON field `version` is \"1.2.2\", expected \"1.2.3\""
+    );
+    // A closed port: connection refused, named.
+    let closed = {
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        format!("http://{}/", l.local_addr().unwrap())
+    };
+    let (o, v) = health_json(&[&closed, "--deadline", "200ms", "--interval", "50ms"]);
+    assert_eq!(o.status.code(), Some(1));
+    let reason = v["urls"][0]["reason"].as_str().unwrap().to_lowercase();
+    assert!(reason.contains("connect"), "{reason}");
+}
+
+#[test]
+fn health_usage_errors_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = run(&["health", "ftp://example.com/"], dir.path());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        err(&o).contains("`ftp://example.com/`: not an http:// or https:// URL"),
+        "{}",
+        err(&o)
+    );
+    std::fs::write(dir.path().join("ca.pem"), "not a certificate").unwrap();
+    let o = run(
+        &["health", "https://127.0.0.1:9/", "--ca-file", "ca.pem"],
+        dir.path(),
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        err(&o).contains("ca.pem: holds no certificate"),
+        "{}",
+        err(&o)
+    );
+    let o = run(
+        &["health", "http://127.0.0.1:9/", "--expect-status", "2xx"],
+        dir.path(),
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        err(&o).contains("expected a status code 100-599"),
+        "{}",
+        err(&o)
+    );
+}
+
+#[test]
+fn version_and_environment_from_tags() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = run(
+        &[
+            "deploy",
+            "version",
+            "--tag",
+            "refs/tags/v1.2.3",
+            "--format",
+            "json",
+        ],
+        dir.path(),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(
+        v,
+        serde_json::json!({"version": "1.2.3", "tag": "v1.2.3", "environment": "production", "prerelease": "false"})
+    );
+    let o = run(&["deploy", "version", "--tag", "v1.2.3-rc.1"], dir.path());
+    assert_eq!(out(&o), "v1.2.3-rc.1 → staging (prerelease)\n");
+    let o = run(
+        &[
+            "deploy",
+            "version",
+            "--tag",
+            "v2.0.0-beta.1",
+            "--prerelease-map",
+            "beta=qa",
+        ],
+        dir.path(),
+    );
+    assert_eq!(out(&o), "v2.0.0-beta.1 → qa (prerelease)\n");
+    let o = run(&["deploy", "version", "--tag", "v1.2"], dir.path());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        err(&o).starts_with("error: tag `v1.2`: `1.2` is not a semantic version"),
+        "{}",
+        err(&o)
+    );
+    // In Actions, the outputs a later job reads.
+    let gh_out = dir.path().join("out");
+    let o = Command::new(env!("CARGO_BIN_EXE_shipgate"))
+        .args(["deploy", "version"])
+        .env("GITHUB_ACTIONS", "true")
+        .env("GITHUB_REF", "refs/tags/v3.1.4")
+        .env("GITHUB_OUTPUT", &gh_out)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    let outputs =
+        crate::runner::parse_file_command(&std::fs::read_to_string(&gh_out).unwrap()).unwrap();
+    assert!(outputs.contains(&("environment".into(), "production".into())));
+    assert!(outputs.contains(&("version".into(), "3.1.4".into())));
+}
+
+#[test]
+fn committed_environment_schema_is_up_to_date() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let o = run(&["environment", "schema"], root);
+    assert_eq!(o.status.code(), Some(0));
+    let printed: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let committed: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root.join("schemas/environment.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        printed, committed,
+        "schemas/environment.json is stale: run `cargo run -- environment schema > schemas/environment.json`"
+    );
+}
+
+#[test]
+fn environment_check_validates_before_any_call() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("envs.yml");
+    std::fs::write(
+        &f,
+        "environments:\n  production:\n    reviewers: [{user: octocat}]\n    deployment_branch_policy:\n      protected_branches: true\n      custom_branch_policies: true\n",
+    )
+    .unwrap();
+    let o = run(&["environment", "check", "envs.yml"], dir.path());
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        err(&o),
+        "error: envs.yml:4:5: environments.production.deployment_branch_policy: protected_branches and custom_branch_policies are mutually exclusive: set exactly one to true\n"
+    );
+    std::fs::write(
+        &f,
+        "environments:\n  production:\n    wait_timer: 60\n    deployment_branch_policy: {protected_branches: false, custom_branch_policies: true}\n    tag_policies: ['v*']\n",
+    )
+    .unwrap();
+    let o = run(&["environment", "check", "envs.yml"], dir.path());
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert_eq!(out(&o), "envs.yml: ok (production)\n");
+}
+
+// ---- the deployment lifecycle against the test GitHub server ---------------------------------
+
+use shipgate_testserver::{Options, RepoSpec, Server, TokenSpec, try_start};
+
+const REPO: &str = "octo/app";
+const TOKEN: &str = "ghs_deploy_write_0123456789";
+
+/// A server with `octo/app` and a write-all token, or `None` (skipped) without the OpenAPI
+/// description.
+fn github() -> Option<Server> {
+    match try_start(Options::default()) {
+        Ok(s) => {
+            s.create_repo(RepoSpec::new(REPO));
+            s.add_token(TOKEN, TokenSpec::write_all());
+            Some(s)
+        }
+        Err(e) => {
+            println!("notice: skipped: {e}");
+            None
+        }
+    }
+}
+
+/// The binary as a workflow step runs it: the runner's variables pointing at `gh`.
+fn step(gh: &Server, dir: &Path, token: &str, args: &[&str]) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_shipgate"));
+    c.args(args)
+        .current_dir(dir)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("GITHUB_ACTIONS", "true")
+        .env("GITHUB_REPOSITORY", REPO)
+        .env("GITHUB_API_URL", gh.url())
+        .env("GITHUB_SERVER_URL", "https://github.example")
+        .env("GITHUB_RUN_ID", "4242")
+        .env("GITHUB_SHA", gh.branch_sha(REPO, "main").unwrap())
+        .env("GITHUB_OUTPUT", dir.join("outputs"))
+        .env("GITHUB_TOKEN", token)
+        .env("SHIPGATE_RETRY_BASE_MS", "10")
+        .env("SHIPGATE_RETRY_MAX_SECONDS", "5");
+    c
+}
+
+fn states(gh: &Server) -> Vec<Vec<String>> {
+    gh.deployments(REPO)
+        .iter()
+        .map(|d| d.statuses.iter().map(|s| s.state.clone()).collect())
+        .collect()
+}
+
+#[test]
+fn deploy_run_success_writes_statuses_in_order() {
+    let Some(gh) = github() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let site = Http::start(|_| (Duration::ZERO, 200, "{\"status\":\"ok\"}".into()));
+    let o = step(
+        &gh,
+        dir.path(),
+        TOKEN,
+        &[
+            "deploy",
+            "run",
+            "--environment",
+            "staging",
+            "--version",
+            "1.4.0",
+            "--url",
+            "https://staging.example",
+            "--health",
+            &site.url,
+            "--health-json-field",
+            "status=ok",
+            "--format",
+            "json",
+            "--",
+            "sh",
+            "-c",
+            "echo deploying $SHIPGATE_VERSION to $SHIPGATE_ENVIRONMENT as $SHIPGATE_DEPLOYMENT_ID",
+        ],
+    )
+    .output()
+    .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    let deps = gh.deployments(REPO);
+    assert_eq!(deps.len(), 1);
+    let d = &deps[0];
+    assert_eq!(d.environment, "staging");
+    assert!(!d.production && !d.transient);
+    assert_eq!(d.payload["version"], "1.4.0");
+    assert_eq!(states(&gh), vec![vec!["in_progress", "success"]]);
+    assert_eq!(
+        d.statuses[0].log_url,
+        "https://github.example/octo/app/actions/runs/4242"
+    );
+    assert_eq!(d.statuses[1].environment_url, "https://staging.example");
+    assert!(
+        d.statuses[1]
+            .description
+            .starts_with("deployed to staging in ")
+    );
+    // The command's output went to stderr, with the variables it was given.
+    assert!(
+        err(&o).contains(&format!("deploying 1.4.0 to staging as {}", d.id)),
+        "{}",
+        err(&o)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["state"], "success");
+    assert_eq!(v["health"]["healthy"], true);
+    // auto_merge false, no required contexts: the request as sent.
+    let reqs = gh.requests_matching("POST", "/repos/octo/app/deployments");
+    assert_eq!(reqs.len(), 1);
+    let sent = reqs[0].body.clone().unwrap();
+    assert_eq!(sent["auto_merge"], false);
+    assert_eq!(sent["required_contexts"], serde_json::json!([]));
+    assert_eq!(sent["production_environment"], false);
+    let outputs = crate::runner::parse_file_command(
+        &std::fs::read_to_string(dir.path().join("outputs")).unwrap(),
+    )
+    .unwrap();
+    assert!(outputs.contains(&("deployment-id".into(), d.id.to_string())));
+    assert!(outputs.contains(&("state".into(), "success".into())));
+    gh.assert_no_violations();
+}
+
+#[test]
+fn deploy_run_failing_command_rolls_back() {
+    let Some(gh) = github() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let o = step(
+        &gh,
+        dir.path(),
+        TOKEN,
+        &[
+            "deploy",
+            "run",
+            "--environment",
+            "production",
+            "--rollback",
+            "echo rolled back > rollback.txt",
+            "--",
+            "sh",
+            "-c",
+            "echo boom >&2; exit 3",
+        ],
+    )
+    .output()
+    .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("rollback.txt")).unwrap(),
+        "rolled back\n"
+    );
+    let d = &gh.deployments(REPO)[0];
+    assert!(d.production);
+    assert_eq!(states(&gh), vec![vec!["in_progress", "failure"]]);
+    assert_eq!(
+        d.statuses[1].description,
+        "deploy command exited with status 3; rollback succeeded"
+    );
+    assert!(
+        err(&o).contains("rollback: rollback succeeded"),
+        "{}",
+        err(&o)
+    );
+    gh.assert_no_violations();
+}
+
+#[test]
+fn deploy_run_health_never_passing_fails_the_deployment() {
+    let Some(gh) = github() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let site = Http::start(|_| (Duration::ZERO, 503, "down".into()));
+    let long_rollback = format!("true {}", "x".repeat(300));
+    let o = step(
+        &gh,
+        dir.path(),
+        TOKEN,
+        &[
+            "deploy",
+            "run",
+            "--environment",
+            "staging",
+            "--health",
+            &site.url,
+            "--health-interval",
+            "50ms",
+            "--health-deadline",
+            "400ms",
+            "--rollback",
+            &long_rollback,
+            "--",
+            "true",
+        ],
+    )
+    .output()
+    .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+    let d = &gh.deployments(REPO)[0];
+    assert_eq!(states(&gh), vec![vec!["in_progress", "failure"]]);
+    let desc = &d.statuses[1].description;
+    assert!(
+        desc.starts_with(&format!(
+            "health check failed: {}: status 503, expected 200-299; rollback succeeded",
+            site.url
+        )),
+        "{desc}"
+    );
+    assert!(desc.chars().count() <= 140);
+    assert!(site.hits() >= 2);
+    gh.assert_no_violations();
+}
+
+#[test]
+fn deploy_run_cancelled_by_a_signal_ends_in_error() {
+    let Some(gh) = github() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let script =
+        "trap 'echo TERM > got-term; exit 143' TERM; echo started > started; sleep 30 & wait";
+    let child = step(
+        &gh,
+        dir.path(),
+        TOKEN,
+        &[
+            "deploy",
+            "run",
+            "--environment",
+            "staging",
+            "--",
+            "sh",
+            "-c",
+            script,
+        ],
+    )
+    .stdout(std::process::Stdio::piped())
+    .stderr(std::process::Stdio::piped())
+    .spawn()
+    .unwrap();
+    let t0 = std::time::Instant::now();
+    while !dir.path().join("started").exists() {
+        assert!(
+            t0.elapsed() < Duration::from_secs(20),
+            "the deploy command never started"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // The command runs, so the deployment is in_progress.
+    assert_eq!(states(&gh), vec![vec!["in_progress"]]);
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(143), "{}", err(&o));
+    // The command got the signal (its trap ran) and the deployment ended in error.
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("got-term")).unwrap(),
+        "TERM\n"
+    );
+    assert_eq!(states(&gh), vec![vec!["in_progress", "error"]]);
+    assert_eq!(
+        gh.deployments(REPO)[0].statuses[1].description,
+        "cancelled by SIGTERM during the deploy command"
+    );
+    assert!(t0.elapsed() < Duration::from_secs(15));
+    gh.assert_no_violations();
+}
+
+#[test]
+fn deploy_start_and_finish_across_steps() {
+    let Some(gh) = github() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let o = step(
+        &gh,
+        dir.path(),
+        TOKEN,
+        &[
+            "deploy",
+            "start",
+            "--tag",
+            "refs/tags/v2.0.0-rc.1",
+            "--transient",
+        ],
+    )
+    .output()
+    .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    let id = out(&o).trim().to_string();
+    let outputs = crate::runner::parse_file_command(
+        &std::fs::read_to_string(dir.path().join("outputs")).unwrap(),
+    )
+    .unwrap();
+    assert!(outputs.contains(&("deployment-id".into(), id.clone())));
+    assert!(outputs.contains(&("environment".into(), "staging".into())));
+    let d = &gh.deployments(REPO)[0];
+    assert_eq!(d.id.to_string(), id);
+    assert_eq!(d.environment, "staging");
+    assert_eq!(d.payload["version"], "2.0.0-rc.1");
+    assert!(d.transient && !d.production);
+    let long = "y".repeat(200);
+    let (hook, got) = webhook();
+    let o = step(
+        &gh,
+        dir.path(),
+        TOKEN,
+        &[
+            "deploy",
+            "finish",
+            "--deployment-id",
+            &id,
+            "--state",
+            "failure",
+            "--description",
+            &long,
+            "--environment",
+            "staging",
+        ],
+    )
+    .env("SHIPGATE_NOTIFY_WEBHOOK", &hook)
+    .output()
+    .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    let text = got.join().unwrap()["text"].as_str().unwrap().to_string();
+    assert!(
+        text.starts_with(":x: octo/app → *staging*: failure"),
+        "{text}"
+    );
+    assert!(!err(&o).contains("secretpart"));
+    assert_eq!(states(&gh), vec![vec!["in_progress", "failure"]]);
+    assert_eq!(
+        gh.deployments(REPO)[0].statuses[1]
+            .description
+            .chars()
+            .count(),
+        140
+    );
+    gh.assert_no_violations();
+}
+
+// ---- environments as code ----------------------------------------------------------------------
+
+fn writes(gh: &Server) -> usize {
+    ["PUT", "POST", "DELETE", "PATCH"]
+        .iter()
+        .map(|m| gh.requests_matching(m, "*").len())
+        .sum()
+}
+
+#[test]
+fn environment_apply_creates_then_changes_nothing() {
+    let Some(gh) = github() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let alice = gh.user_id("alice");
+    std::fs::write(
+        dir.path().join("envs.yml"),
+        format!(
+            "environments:\n  production:\n    wait_timer: 30\n    prevent_self_review: true\n    reviewers:\n      - {{user: alice, id: {alice}}}\n    deployment_branch_policy: {{protected_branches: false, custom_branch_policies: true}}\n    branch_policies: [main]\n    tag_policies: ['v*']\n  staging:\n    deployment_branch_policy: {{protected_branches: true, custom_branch_policies: false}}\n"
+        ),
+    )
+    .unwrap();
+    let o = step(
+        &gh,
+        dir.path(),
+        TOKEN,
+        &["environment", "apply", "envs.yml"],
+    )
+    .output()
+    .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert_eq!(
+        out(&o),
+        "environment production:\n  + create the environment\n  ~ wait_timer: 0 -> 30\n  ~ reviewers: none -> user alice\n  ~ prevent_self_review: false -> true\n  ~ deployment_branch_policy: any branch -> custom policies\n  + branch policy `main`\n  + tag policy `v*`\n\
+environment staging:\n  + create the environment\n  ~ deployment_branch_policy: any branch -> protected branches\n\
+applied 9 change(s) in 4 request(s)\n"
+    );
+    // What GitHub now has, read back through its API.
+    let after = gh.requests_matching("PUT", "*/environments/production");
+    assert_eq!(after.len(), 1);
+    let env = after[0].response.clone().unwrap();
+    assert_eq!(env["protection_rules"][0]["wait_timer"], 30);
+    assert_eq!(
+        env["protection_rules"][1]["reviewers"][0]["reviewer"]["login"],
+        "alice"
+    );
+
+    // Again, with the id left out (it is read from the environment): nothing to do.
+    let text = std::fs::read_to_string(dir.path().join("envs.yml")).unwrap();
+    std::fs::write(
+        dir.path().join("envs.yml"),
+        text.replace(&format!(", id: {alice}"), ""),
+    )
+    .unwrap();
+    gh.clear_requests();
+    let o = step(
+        &gh,
+        dir.path(),
+        TOKEN,
+        &["environment", "apply", "envs.yml"],
+    )
+    .output()
+    .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert_eq!(
+        out(&o),
+        "environment production: no changes\nenvironment staging: no changes\nnothing to change\n"
+    );
+    assert_eq!(writes(&gh), 0);
+
+    // A change: the wait timer and one policy less; plan shows it, apply does only that.
+    let text = std::fs::read_to_string(dir.path().join("envs.yml")).unwrap();
+    std::fs::write(
+        dir.path().join("envs.yml"),
+        text.replace("wait_timer: 30", "wait_timer: 60")
+            .replace("    branch_policies: [main]\n", ""),
+    )
+    .unwrap();
+    let o = step(&gh, dir.path(), TOKEN, &["environment", "plan", "envs.yml"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out(&o),
+        "environment production:\n  ~ wait_timer: 30 -> 60\n  - branch policy `main`\nenvironment staging: no changes\n"
+    );
+    assert_eq!(writes(&gh), 0);
+    let o = step(
+        &gh,
+        dir.path(),
+        TOKEN,
+        &["environment", "apply", "envs.yml"],
+    )
+    .output()
+    .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert_eq!(gh.requests_matching("PUT", "*").len(), 1);
+    assert_eq!(gh.requests_matching("DELETE", "*").len(), 1);
+    assert_eq!(gh.requests_matching("POST", "*").len(), 0);
+    gh.assert_no_violations();
+}
+
+#[test]
+fn environment_apply_without_administration_explains_the_token() {
+    use shipgate_testserver::{Access, Permissions};
+    let Some(gh) = github() else { return };
+    // What a workflow's GITHUB_TOKEN can have at most: everything but administration.
+    let mut p = Permissions::all(Access::Write);
+    p.administration = Access::None;
+    gh.add_token("ghs_workflow_token", TokenSpec::with(p));
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("envs.json"),
+        r#"{"environments": {"production": {"wait_timer": 5}}}"#,
+    )
+    .unwrap();
+    let o = step(
+        &gh,
+        dir.path(),
+        "ghs_workflow_token",
+        &["environment", "apply", "envs.json"],
+    )
+    .output()
+    .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let e = err(&o);
+    assert!(
+        e.starts_with("error: PUT /repos/octo/app/environments/production: GitHub refused ("),
+        "{e}"
+    );
+    assert!(e.contains("Administration: write on octo/app"), "{e}");
+    assert!(e.contains("GITHUB_TOKEN can never have it"), "{e}");
+    assert!(!e.contains("ghs_workflow_token"), "{e}");
+    assert!(gh.deployments(REPO).is_empty());
+    gh.assert_no_violations();
+}
+
+// ---- approvals -----------------------------------------------------------------------------------
+
+fn waiting_run(gh: &Server) -> u64 {
+    use shipgate_testserver::{EnvironmentSpec, WorkflowRunSpec};
+    gh.create_environment(
+        REPO,
+        "production",
+        EnvironmentSpec {
+            wait_timer: 5,
+            reviewers: vec!["alice".into()],
+            ..Default::default()
+        },
+    );
+    gh.create_workflow_run(WorkflowRunSpec {
+        repo: REPO.into(),
+        head_branch: "main".into(),
+        head_repo: String::new(),
+        event: "push".into(),
+        pending_environments: vec!["production".into()],
+    })
+}
+
+fn person(gh: &Server, login: &str) -> String {
+    let token = format!("ghp_{login}_token");
+    gh.add_token(
+        &token,
+        TokenSpec {
+            login: login.into(),
+            ..TokenSpec::write_all()
+        },
+    );
+    token
+}
+
+#[test]
+fn approvals_list_then_approve() {
+    let Some(gh) = github() else { return };
+    let run = waiting_run(&gh);
+    let (alice, bob) = (person(&gh, "alice"), person(&gh, "bob"));
+    let dir = tempfile::tempdir().unwrap();
+    let run_id = run.to_string();
+    let o = step(&gh, dir.path(), &alice, &["approvals", "--run-id", &run_id])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    let text = out(&o);
+    assert!(text.starts_with("production (id "), "{text}");
+    assert!(text.contains("wait timer 5 min from "), "{text}");
+    assert!(
+        text.ends_with("reviewers: user alice; you can approve\n"),
+        "{text}"
+    );
+
+    // Bob is not a reviewer: refused before any review is sent.
+    let o = step(
+        &gh,
+        dir.path(),
+        &bob,
+        &[
+            "approvals",
+            "approve",
+            "--run-id",
+            &run_id,
+            "--comment",
+            "lgtm",
+        ],
+    )
+    .output()
+    .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        err(&o)
+            .contains("not a required reviewer of environment production (reviewers: user alice)"),
+        "{}",
+        err(&o)
+    );
+    assert!(gh.requests_matching("POST", "*").is_empty());
+
+    let o = step(
+        &gh,
+        dir.path(),
+        &alice,
+        &[
+            "approvals",
+            "approve",
+            "--run-id",
+            &run_id,
+            "--comment",
+            "ship it",
+        ],
+    )
+    .output()
+    .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert_eq!(out(&o), "approved production\n");
+    let (pending, conclusion) = gh.run_pending(REPO, run);
+    assert!(pending.is_empty());
+    assert_eq!(conclusion, None);
+    let deps = gh.deployments(REPO);
+    assert_eq!(deps.len(), 1);
+    assert_eq!(deps[0].environment, "production");
+    assert_eq!(deps[0].creator, "alice");
+    let sent = gh.requests_matching("POST", "*/pending_deployments")[0]
+        .body
+        .clone()
+        .unwrap();
+    assert_eq!(sent["state"], "approved");
+    assert_eq!(sent["comment"], "ship it");
+    gh.assert_no_violations();
+}
+
+#[test]
+fn approvals_reject_fails_the_run() {
+    let Some(gh) = github() else { return };
+    let run = waiting_run(&gh);
+    let alice = person(&gh, "alice");
+    let dir = tempfile::tempdir().unwrap();
+    let o = step(
+        &gh,
+        dir.path(),
+        &alice,
+        &[
+            "approvals",
+            "reject",
+            "--comment",
+            "not today",
+            "--environment",
+            "staging",
+        ],
+    )
+    .env("GITHUB_RUN_ID", run.to_string())
+    .output()
+    .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        err(&o).contains("is not waiting on environment staging (pending: production)"),
+        "{}",
+        err(&o)
+    );
+    let o = step(
+        &gh,
+        dir.path(),
+        &alice,
+        &["approvals", "reject", "--comment", "not today"],
+    )
+    .env("GITHUB_RUN_ID", run.to_string())
+    .output()
+    .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert_eq!(out(&o), "rejected production\n");
+    let (pending, conclusion) = gh.run_pending(REPO, run);
+    assert!(pending.is_empty());
+    assert_eq!(conclusion.as_deref(), Some("failure"));
+    assert!(gh.deployments(REPO).is_empty());
+    gh.assert_no_violations();
+}
+
+// ---- releases ------------------------------------------------------------------------------------
+
+const CHANGELOG: &str = "# Changelog\n\n## [Unreleased]\n\n## [1.3.0-rc.1] - 2026-12-01\n\n### Added\n\n- Deployments with required reviewers.\n\n## [1.2.0] - 2026-11-01\n\n### Fixed\n\n- A bug.\n\n[1.3.0-rc.1]: https://github.com/octo/app/compare/v1.2.0...v1.3.0-rc.1\n";
+
+#[test]
+fn release_of_a_prerelease_tag_is_created_once() {
+    let Some(gh) = github() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("CHANGELOG.md"), CHANGELOG).unwrap();
+    let rel = |gh: &Server| {
+        step(gh, dir.path(), TOKEN, &["release"])
+            .env("GITHUB_REF", "refs/tags/v1.3.0-rc.1")
+            .output()
+            .unwrap()
+    };
+    let o = rel(&gh);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert!(
+        out(&o).starts_with("release v1.3.0-rc.1 created (prerelease): "),
+        "{}",
+        out(&o)
+    );
+    let rels = gh.releases(REPO);
+    assert_eq!(rels.len(), 1);
+    assert!(rels[0].prerelease && !rels[0].draft);
+    assert_eq!(rels[0].tag, "v1.3.0-rc.1");
+    assert_eq!(
+        rels[0].body.as_deref(),
+        Some("### Added\n\n- Deployments with required reviewers.")
+    );
+    // Re-run: nothing written.
+    gh.clear_requests();
+    let o = rel(&gh);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert!(
+        out(&o).starts_with("release v1.3.0-rc.1 unchanged (prerelease): "),
+        "{}",
+        out(&o)
+    );
+    assert_eq!(writes(&gh), 0);
+    assert_eq!(gh.releases(REPO).len(), 1);
+
+    // A version without a section: exit 2, nothing created.
+    let o = step(&gh, dir.path(), TOKEN, &["release", "--tag", "v1.4.0"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        err(&o).contains("CHANGELOG.md: no section for version 1.4.0 (expected a heading like `## [1.4.0] - YYYY-MM-DD`; found: Unreleased, 1.3.0-rc.1, 1.2.0)"),
+        "{}",
+        err(&o)
+    );
+    assert_eq!(gh.releases(REPO).len(), 1);
+    gh.assert_no_violations();
+}
+
+// ---- the README's release workflow -----------------------------------------------------------------
+
+/// Splits a command line into words the way sh does for plain and double-quoted words.
+fn words(line: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut quoted = false;
+    let mut any = false;
+    for ch in line.chars() {
+        match ch {
+            '"' => {
+                quoted = !quoted;
+                any = true;
+            }
+            c if c.is_whitespace() && !quoted => {
+                if any {
+                    out.push(std::mem::take(&mut cur));
+                    any = false;
+                }
+            }
+            c => {
+                cur.push(c);
+                any = true;
+            }
+        }
+    }
+    if any {
+        out.push(cur);
+    }
+    out
+}
+
+#[test]
+fn readme_release_workflow_is_a_valid_pattern() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let section = &readme[readme.find("## Releases and deployments").unwrap()..];
+    let start = section.find("```yaml\n").unwrap() + 8;
+    let yaml = &section[start..start + section[start..].find("```").unwrap()];
+    let wf: serde_json::Value = serde_yaml_ng::from_str(yaml).unwrap();
+    assert_eq!(wf["on"]["push"]["tags"], serde_json::json!(["v*"]));
+    let prod = &wf["jobs"]["production"];
+    // GitHub holds a job for reviewers only when it declares its environment.
+    assert_eq!(prod["environment"]["name"], "production");
+    assert_eq!(prod["environment"]["deployment"], false);
+    assert_eq!(wf["jobs"]["staging"]["environment"]["deployment"], false);
+    // Every shipgate command in it parses (it then stops for want of a GitHub context: no
+    // GITHUB_SHA, GITHUB_REF or repository, so nothing is deployed).
+    let mut seen = 0;
+    for (_, job) in wf["jobs"].as_object().unwrap() {
+        for st in job["steps"].as_array().unwrap() {
+            let Some(run_line) = st["run"].as_str() else {
+                continue;
+            };
+            let line = run_line.split('#').next().unwrap();
+            // Expressions go through env:, never into the script (injection).
+            assert!(!run_line.contains("${{"), "{run_line}");
+            let line = line.replace("\"$VERSION\"", "1.2.3");
+            let w = words(&line);
+            assert_eq!(w[0], "shipgate");
+            let o = Command::new(env!("CARGO_BIN_EXE_shipgate"))
+                .args(&w[1..])
+                .current_dir(std::env::temp_dir())
+                .env_clear()
+                .env("PATH", std::env::var("PATH").unwrap_or_default())
+                .output()
+                .unwrap();
+            let e = err(&o);
+            assert!(!e.contains("Usage:"), "{line}: {e}");
+            assert_eq!(o.status.code(), Some(2), "{line}: {e}");
+            seen += 1;
+        }
+    }
+    assert_eq!(seen, 4);
+    // The environments example is a valid file.
+    let o = run(&["environment", "check", "examples/environments.yml"], root);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+}
+
+// ---- notification ----------------------------------------------------------------------------------
+
+/// A webhook receiver on 127.0.0.1 for one message: its URL (with a secret-looking path) and
+/// the JSON body it will receive.
+fn webhook() -> (String, std::thread::JoinHandle<serde_json::Value>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let hook = format!(
+        "http://{}/services/T000/B000/secretpart",
+        listener.local_addr().unwrap()
+    );
+    let got = std::thread::spawn(move || {
+        let (mut conn, _) = listener.accept().unwrap();
+        let mut reader = BufReader::new(conn.try_clone().unwrap());
+        let mut len = 0usize;
+        let mut line = String::new();
+        loop {
+            line.clear();
+            reader.read_line(&mut line).unwrap();
+            if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                len = v.trim().parse().unwrap();
+            }
+            if line == "\r\n" {
+                break;
+            }
+        }
+        let mut body = vec![0u8; len];
+        std::io::Read::read_exact(&mut reader, &mut body).unwrap();
+        let _ =
+            conn.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok");
+        serde_json::from_slice::<serde_json::Value>(&body).unwrap()
+    });
+    (hook, got)
+}
+
+#[test]
+fn deploy_run_notifies_a_webhook_without_printing_its_url() {
+    let Some(gh) = github() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let (hook, got) = webhook();
+    let o = step(
+        &gh,
+        dir.path(),
+        TOKEN,
+        &[
+            "deploy",
+            "run",
+            "--environment",
+            "staging",
+            "--version",
+            "1.2.3",
+            "--rollback",
+            "true",
+            "--",
+            "false",
+        ],
+    )
+    .env("SHIPGATE_NOTIFY_WEBHOOK", &hook)
+    .env("SHIPGATE_LOG", "trace")
+    .output()
+    .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+    let text = got.join().unwrap()["text"].as_str().unwrap().to_string();
+    assert!(
+        text.starts_with(":rewind: octo/app 1.2.3 → *staging*: failure in "),
+        "{text}"
+    );
+    assert!(
+        text.contains("deploy command exited with status 1; rollback succeeded"),
+        "{text}"
+    );
+    assert!(
+        text.contains("<https://github.example/octo/app/actions/runs/4242|run log>"),
+        "{text}"
+    );
+    for stream in [out(&o), err(&o)] {
+        assert!(!stream.contains("secretpart"), "{stream}");
+        assert!(!stream.contains(TOKEN), "{stream}");
+    }
+    // A webhook that cannot be reached: a warning without the URL, the deployment unaffected.
+    let closed = {
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        format!("http://{}/hooks/secretpart", l.local_addr().unwrap())
+    };
+    let o = step(
+        &gh,
+        dir.path(),
+        TOKEN,
+        &["deploy", "run", "--environment", "staging", "--", "true"],
+    )
+    .env("SHIPGATE_NOTIFY_WEBHOOK", &closed)
+    .output()
+    .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert!(
+        err(&o).contains("warning: notification webhook: "),
+        "{}",
+        err(&o)
+    );
+    assert!(!err(&o).contains("secretpart"), "{}", err(&o));
+    gh.assert_no_violations();
+}
+
+// ---- TLS -------------------------------------------------------------------------------------------
+
+/// `openssl` on PATH, or `None` with a printed notice.
+fn openssl(dir: &Path, args: &[&str]) -> Option<()> {
+    match Command::new("openssl").args(args).current_dir(dir).output() {
+        Ok(o) if o.status.success() => Some(()),
+        Ok(o) => panic!("openssl {args:?}: {}", String::from_utf8_lossy(&o.stderr)),
+        Err(_) => {
+            println!("notice: skipped: openssl is not installed (the TLS health test needs it)");
+            None
+        }
+    }
+}
+
+struct Kill(std::process::Child);
+impl Drop for Kill {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn health_over_tls_trusts_the_ca_file_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // A CA and a server certificate for 127.0.0.1 signed by it.
+    if openssl(
+        d,
+        &[
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "ca.key",
+            "-out",
+            "ca.pem",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=shipgate test CA",
+        ],
+    )
+    .is_none()
+    {
+        return;
+    }
+    std::fs::write(
+        d.join("ext.cnf"),
+        "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n",
+    )
+    .unwrap();
+    openssl(
+        d,
+        &[
+            "req",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "srv.key",
+            "-out",
+            "srv.csr",
+            "-subj",
+            "/CN=127.0.0.1",
+        ],
+    )
+    .unwrap();
+    openssl(
+        d,
+        &[
+            "x509",
+            "-req",
+            "-in",
+            "srv.csr",
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-out",
+            "srv.pem",
+            "-days",
+            "2",
+            "-extfile",
+            "ext.cnf",
+        ],
+    )
+    .unwrap();
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let _server = Kill(
+        Command::new("openssl")
+            .args([
+                "s_server",
+                "-accept",
+                &format!("127.0.0.1:{port}"),
+                "-cert",
+                "srv.pem",
+                "-key",
+                "srv.key",
+                "-www",
+                "-quiet",
+            ])
+            .current_dir(d)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let url = format!("https://127.0.0.1:{port}/");
+    // s_server -www answers GET / with its status page.
+    let (o, v) = health_json(&[
+        &url,
+        "--ca-file",
+        d.join("ca.pem").to_str().unwrap(),
+        "--interval",
+        "100ms",
+        "--deadline",
+        "10s",
+        "--body-regex",
+        "(?i)<html>",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{v}");
+    // Without the CA file the system's roots do not know the test CA.
+    let (o, v) = health_json(&[&url, "--interval", "100ms", "--deadline", "1s"]);
+    assert_eq!(o.status.code(), Some(1), "{v}");
+    let reason = v["urls"][0]["reason"].as_str().unwrap().to_lowercase();
+    assert!(
+        reason.contains("certificate") || reason.contains("issuer"),
+        "{reason}"
+    );
+}
+
+#[test]
+fn deploy_run_with_a_failing_required_context_deploys_nothing() {
+    let Some(gh) = github() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let o = step(
+        &gh,
+        dir.path(),
+        TOKEN,
+        &[
+            "deploy",
+            "run",
+            "--environment",
+            "production",
+            "--required-context",
+            "ci/test",
+            "--",
+            "sh",
+            "-c",
+            "echo ran > ran.txt",
+        ],
+    )
+    .output()
+    .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+    assert!(
+        err(&o).starts_with("error: cannot create the deployment to production: POST /repos/octo/app/deployments: GitHub answered 409: Conflict: Commit status checks failed"),
+        "{}",
+        err(&o)
+    );
+    assert!(!dir.path().join("ran.txt").exists());
+    assert!(gh.deployments(REPO).is_empty());
+    let sent = gh.requests_matching("POST", "/repos/octo/app/deployments")[0]
+        .body
+        .clone()
+        .unwrap();
+    assert_eq!(sent["required_contexts"], serde_json::json!(["ci/test"]));
+    gh.assert_no_violations();
+}
+
+#[test]
+fn deploy_run_interrupted_during_health_checks_ends_in_error() {
+    let Some(gh) = github() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let site = Http::start(|_| (Duration::ZERO, 503, "starting".into()));
+    let child = step(
+        &gh,
+        dir.path(),
+        TOKEN,
+        &[
+            "deploy",
+            "run",
+            "--environment",
+            "staging",
+            "--health",
+            &site.url,
+            "--health-interval",
+            "50ms",
+            "--health-deadline",
+            "60s",
+            "--rollback",
+            "echo no > rollback.txt",
+            "--",
+            "true",
+        ],
+    )
+    .stdout(std::process::Stdio::piped())
+    .stderr(std::process::Stdio::piped())
+    .spawn()
+    .unwrap();
+    let t0 = std::time::Instant::now();
+    while site.hits() < 2 {
+        assert!(t0.elapsed() < Duration::from_secs(20), "no health probe");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let sent = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(130), "{}", err(&o));
+    assert_eq!(states(&gh), vec![vec!["in_progress", "error"]]);
+    assert_eq!(
+        gh.deployments(REPO)[0].statuses[1].description,
+        "cancelled by SIGINT during the health checks"
+    );
+    // Cancelled, not failed: no rollback.
+    assert!(!dir.path().join("rollback.txt").exists());
+    gh.assert_no_violations();
+}
+
+// ---- the Action's inputs ---------------------------------------------------------------------------
+
+#[test]
+fn the_actions_deploy_health_and_release_inputs() {
+    let Some(gh) = github() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let site = Http::start(|_| (Duration::ZERO, 200, "{}".into()));
+    // `command: deploy` runs `shipgate deploy` with the inputs as INPUT_* variables.
+    let o = step(&gh, dir.path(), TOKEN, &["deploy"])
+        .env(
+            "INPUT_DEPLOY_COMMAND",
+            "echo \"$SHIPGATE_VERSION\" > deployed.txt",
+        )
+        .env("INPUT_ENVIRONMENT", "staging")
+        .env("INPUT_URL", "https://staging.example")
+        .env("INPUT_HEALTH_URL", format!("{}\n", site.url))
+        .env("INPUT_HEALTH_TIMEOUT", "5")
+        .env("INPUT_VERSION", "v1.2.3")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("deployed.txt")).unwrap(),
+        "1.2.3\n"
+    );
+    assert_eq!(states(&gh), vec![vec!["in_progress", "success"]]);
+    assert_eq!(site.hits(), 1);
+    let outputs = crate::runner::parse_file_command(
+        &std::fs::read_to_string(dir.path().join("outputs")).unwrap(),
+    )
+    .unwrap();
+    assert!(outputs.contains(&("deployment-url".into(), "https://staging.example".into())));
+    // Without a deploy command: a usage error naming the input.
+    let o = step(&gh, dir.path(), TOKEN, &["deploy"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(err(&o).contains("INPUT_DEPLOY_COMMAND"), "{}", err(&o));
+    // `command: health`.
+    let o = step(&gh, dir.path(), TOKEN, &["health"])
+        .env("INPUT_HEALTH_URL", &site.url)
+        .env("INPUT_HEALTH_TIMEOUT", "5")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert!(
+        out(&o).starts_with(&format!("healthy   {}", site.url)),
+        "{}",
+        out(&o)
+    );
+    // `command: release` with the version input.
+    std::fs::write(dir.path().join("CHANGELOG.md"), CHANGELOG).unwrap();
+    let o = step(&gh, dir.path(), TOKEN, &["release"])
+        .env("INPUT_VERSION", "v1.2.0")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    let rels = gh.releases(REPO);
+    assert_eq!(rels[0].tag, "v1.2.0");
+    assert!(!rels[0].prerelease);
+    assert_eq!(rels[0].body.as_deref(), Some("### Fixed\n\n- A bug."));
+    gh.assert_no_violations();
+}
+
+#[test]
+fn deploy_run_survives_a_lost_create_answer_without_a_duplicate() {
+    use shipgate_testserver::Fault;
+    let Some(gh) = github() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    gh.inject(
+        Fault::server_error(502)
+            .on("/repos/octo/app/deployments")
+            .method("POST")
+            .times(1),
+    );
+    let o = step(
+        &gh,
+        dir.path(),
+        TOKEN,
+        &["deploy", "run", "--environment", "staging", "--", "true"],
+    )
+    .output()
+    .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    // The 502 was ambiguous: shipgate looked for its nonce, found nothing, and tried again once.
+    assert_eq!(
+        gh.requests_matching("POST", "/repos/octo/app/deployments")
+            .len(),
+        2
+    );
+    assert_eq!(
+        gh.requests_matching("GET", "/repos/octo/app/deployments")
+            .len(),
+        1
+    );
+    assert_eq!(states(&gh), vec![vec!["in_progress", "success"]]);
+    gh.assert_no_violations();
+}
