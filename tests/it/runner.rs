@@ -11,7 +11,7 @@ use std::path::Path;
 /// Reads a file-command file (`$GITHUB_OUTPUT`) as the runner does: `name=value` lines, or
 /// `name<<DELIMITER` followed by value lines up to a line that is exactly the delimiter.
 /// A heredoc without its closing delimiter is an error, as in the runner.
-fn parse_file_command(text: &str) -> Result<Vec<(String, String)>, String> {
+pub(crate) fn parse_file_command(text: &str) -> Result<Vec<(String, String)>, String> {
     let lines: Vec<&str> = text
         .split('\n')
         .map(|l| l.strip_suffix('\r').unwrap_or(l))
