@@ -935,3 +935,55 @@ fn readme_workflows_are_valid_and_injection_free() {
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// The static release binary.
+
+/// `scripts/check-static.sh --no-build` over the binary that `scripts/check-static.sh` built
+/// (scripts/test.sh builds it before the tests): no dynamic dependency by ldd, no program
+/// interpreter, rustls and no OpenSSL in the shipped dependency tree, and it runs.
+#[test]
+fn release_binary_is_static() {
+    let target_dir = Path::new(env!("CARGO_BIN_EXE_shipgate"))
+        .parent()
+        .and_then(Path::parent)
+        .unwrap()
+        .to_path_buf();
+    let arch = std::env::consts::ARCH;
+    let built = [
+        format!("{arch}-unknown-linux-musl"),
+        format!("{arch}-unknown-linux-gnu"),
+    ]
+    .into_iter()
+    .find(|t| target_dir.join(t).join("release/shipgate").is_file());
+    let Some(target) = built else {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "no static build under {} (scripts/test.sh runs scripts/check-static.sh first)",
+            target_dir.display()
+        );
+        println!("notice: skipped: run scripts/check-static.sh to build the static binary");
+        return;
+    };
+    let out = Command::new("bash")
+        .arg(repo().join("scripts/check-static.sh"))
+        .args(["--no-build", "--target", &target])
+        .env("CARGO_TARGET_DIR", &target_dir)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("check-static: ok:"), "{err}");
+    // And ldd itself, read here too.
+    let bin = target_dir.join(&target).join("release/shipgate");
+    let ldd = Command::new("ldd").arg(&bin).output().unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&ldd.stdout),
+        String::from_utf8_lossy(&ldd.stderr)
+    );
+    assert!(
+        text.contains("not a dynamic executable") || text.contains("statically linked"),
+        "{text}"
+    );
+}
