@@ -586,25 +586,33 @@ fn set_mode(p: &Path, mode: u32) {
     std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode)).unwrap();
 }
 
-/// A PATH holding only the tools the launcher and step use (bash, coreutils, awk), and
-/// optionally a `cargo`.
+/// The tools the launcher and the step use (bash, coreutils, awk, a SHA-256 tool).
+const TOOLS: &[&str] = &[
+    "bash",
+    "sh",
+    "dirname",
+    "uname",
+    "cut",
+    "awk",
+    "sha256sum",
+    "tr",
+    "cat",
+    "chmod",
+    "mkdir",
+];
+
+/// A PATH holding only the tools the launcher and step use, and optionally a `cargo`.
 fn minimal_path(r: &Runner, cargo: Option<&str>) -> String {
+    path_with(r, TOOLS, cargo)
+}
+
+/// A PATH holding only `tools`, and optionally a `cargo`.
+fn path_with(r: &Runner, tools: &[&str], cargo: Option<&str>) -> String {
     let bin = r.temp.join("pathbin");
+    let _ = std::fs::remove_dir_all(&bin);
     std::fs::create_dir_all(&bin).unwrap();
-    for tool in [
-        "bash",
-        "sh",
-        "dirname",
-        "uname",
-        "cut",
-        "awk",
-        "sha256sum",
-        "tr",
-        "cat",
-        "chmod",
-        "mkdir",
-    ] {
-        let found = std::env::split_paths(&r.path)
+    for tool in tools {
+        let found = std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
             .map(|d| d.join(tool))
             .find(|p| p.is_file());
         if let Some(p) = found {
@@ -985,5 +993,35 @@ fn release_binary_is_static() {
     assert!(
         text.contains("not a dynamic executable") || text.contains("statically linked"),
         "{text}"
+    );
+}
+
+/// macOS runners have `shasum` and no `sha256sum`; with neither, nothing runs.
+#[test]
+fn checksum_with_shasum_or_no_tool() {
+    let mut r = Runner::new();
+    let mut tools: Vec<&str> = TOOLS
+        .iter()
+        .copied()
+        .filter(|t| *t != "sha256sum")
+        .collect();
+    // shasum is a Perl script.
+    tools.extend(["shasum", "perl"]);
+    r.path = path_with(&r, &tools, None);
+    let ran = r.run(&[("command", "config-check")]);
+    // Config check without a config file: exit 2 from shipgate itself, so the launcher ran it.
+    let err = ran.stderr();
+    assert!(!err.contains("launcher"), "{err}");
+    assert!(err.contains("no config file given"), "{err}");
+
+    tools.retain(|t| *t != "shasum");
+    r.path = path_with(&r, &tools, None);
+    let ran = r.run(&[("command", "config-check")]);
+    assert_eq!(ran.code(), Some(2));
+    assert!(
+        ran.stderr()
+            .contains("neither sha256sum nor shasum is installed"),
+        "{}",
+        ran.stderr()
     );
 }
