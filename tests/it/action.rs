@@ -199,17 +199,34 @@ fn no_expression_reaches_a_shell_and_every_input_is_mapped() {
 // ---------------------------------------------------------------------------------------------
 // The harness.
 
-/// The debug binary's SHA-256, by coreutils' `sha256sum` (what the release workflow uses).
+/// A file's SHA-256 by coreutils' `sha256sum` (what the release workflow uses).
+fn sha256_file(p: &Path) -> String {
+    let out = Command::new("sha256sum")
+        .arg(p)
+        .output()
+        .expect("sha256sum");
+    assert!(out.status.success());
+    String::from_utf8(out.stdout).unwrap()[..64].to_string()
+}
+
+/// The test binary's SHA-256.
 fn binary_digest() -> &'static str {
     static D: OnceLock<String> = OnceLock::new();
-    D.get_or_init(|| {
-        let out = Command::new("sha256sum")
-            .arg(env!("CARGO_BIN_EXE_shipgate"))
-            .output()
-            .expect("sha256sum");
-        assert!(out.status.success());
-        String::from_utf8(out.stdout).unwrap()[..64].to_string()
-    })
+    D.get_or_init(|| sha256_file(Path::new(env!("CARGO_BIN_EXE_shipgate"))))
+}
+
+/// The static release binary `scripts/check-static.sh` built, if there is one.
+fn static_binary() -> Option<(PathBuf, String)> {
+    let target_dir = Path::new(env!("CARGO_BIN_EXE_shipgate"))
+        .parent()
+        .and_then(Path::parent)?
+        .to_path_buf();
+    let arch = std::env::consts::ARCH;
+    ["musl", "gnu"]
+        .iter()
+        .map(|libc| format!("{arch}-unknown-linux-{libc}"))
+        .find(|t| target_dir.join(t).join("release/shipgate").is_file())
+        .map(|t| (target_dir, t))
 }
 
 /// One run of the action: its folder, a workspace, HOME, the runner files.
@@ -248,20 +265,21 @@ impl Runner {
     /// A fresh runner with the action's folder holding action.yml, the launcher, and the
     /// built binary as `dist/shipgate-linux-x64` with its digest in `dist/SHA256SUMS`.
     fn new() -> Runner {
+        Runner::with_binary(Path::new(env!("CARGO_BIN_EXE_shipgate")), binary_digest())
+    }
+
+    /// The same with another binary and its digest.
+    fn with_binary(binary: &Path, digest: &str) -> Runner {
         let tmp = tempfile::tempdir().unwrap();
         let action_path = tmp.path().join("_actions/owner/shipgate/v1");
         let dist = action_path.join("dist");
         std::fs::create_dir_all(&dist).unwrap();
         std::fs::copy(repo().join("action.yml"), action_path.join("action.yml")).unwrap();
         std::fs::copy(repo().join("dist/launcher.sh"), dist.join("launcher.sh")).unwrap();
-        std::os::unix::fs::symlink(
-            env!("CARGO_BIN_EXE_shipgate"),
-            dist.join("shipgate-linux-x64"),
-        )
-        .unwrap();
+        std::os::unix::fs::symlink(binary, dist.join("shipgate-linux-x64")).unwrap();
         std::fs::write(
             dist.join("SHA256SUMS"),
-            format!("{}  shipgate-linux-x64\n", binary_digest()),
+            format!("{digest}  shipgate-linux-x64\n"),
         )
         .unwrap();
         let workspace = tmp.path().join("work/repo/repo");
@@ -952,23 +970,10 @@ fn readme_workflows_are_valid_and_injection_free() {
 /// interpreter, rustls and no OpenSSL in the shipped dependency tree, and it runs.
 #[test]
 fn release_binary_is_static() {
-    let target_dir = Path::new(env!("CARGO_BIN_EXE_shipgate"))
-        .parent()
-        .and_then(Path::parent)
-        .unwrap()
-        .to_path_buf();
-    let arch = std::env::consts::ARCH;
-    let built = [
-        format!("{arch}-unknown-linux-musl"),
-        format!("{arch}-unknown-linux-gnu"),
-    ]
-    .into_iter()
-    .find(|t| target_dir.join(t).join("release/shipgate").is_file());
-    let Some(target) = built else {
+    let Some((target_dir, target)) = static_binary() else {
         assert!(
             std::env::var("CI").as_deref() != Ok("true"),
-            "no static build under {} (scripts/test.sh runs scripts/check-static.sh first)",
-            target_dir.display()
+            "no static build (scripts/test.sh runs scripts/check-static.sh first)"
         );
         println!("notice: skipped: run scripts/check-static.sh to build the static binary");
         return;
@@ -1024,4 +1029,35 @@ fn checksum_with_shasum_or_no_tool() {
         "{}",
         ran.stderr()
     );
+}
+
+/// The step with the binary a release ships (the static build), not the test build: the same
+/// outputs.
+#[test]
+fn gate_step_with_the_static_release_binary() {
+    let Some((target_dir, target)) = static_binary() else {
+        println!("notice: skipped: run scripts/check-static.sh to build the static binary");
+        return;
+    };
+    let bin = target_dir.join(target).join("release/shipgate");
+    let with = [
+        ("coverage", "coverage.xml"),
+        ("tests", "junit.xml"),
+        ("findings", "ruff.json,mypy.json"),
+    ];
+    let mut outputs = Vec::new();
+    for r in [Runner::with_binary(&bin, &sha256_file(&bin)), Runner::new()] {
+        r.put("real/coverage-py/coverage.xml", "coverage.xml");
+        r.put("real/pytest/junit.xml", "junit.xml");
+        r.put("real/ruff/ruff.json", "ruff.json");
+        r.put("real/mypy/mypy.json", "mypy.json");
+        let ran = r.run(&with);
+        assert_eq!(ran.code(), Some(1), "{}", ran.stderr());
+        assert!(!ran.stderr().contains("launcher"), "{}", ran.stderr());
+        outputs.push(ran.outputs);
+    }
+    assert_eq!(outputs[0], outputs[1]);
+    let mypy = json(&fixture("real/mypy/expected.json"));
+    let errors = mypy["reports"]["mypy.json"]["errors"].clone();
+    assert_eq!(outputs[0]["type-errors"], errors.to_string(), "{mypy}");
 }
