@@ -1061,3 +1061,193 @@ fn gate_step_with_the_static_release_binary() {
     let errors = mypy["reports"]["mypy.json"]["errors"].clone();
     assert_eq!(outputs[0]["type-errors"], errors.to_string(), "{mypy}");
 }
+
+// ---------------------------------------------------------------------------------------------
+// The release workflow's scripts, run against a local "origin".
+
+/// The `run:` of a step of `.github/workflows/release.yml`, by job and step name (or the
+/// text the script contains, for unnamed steps).
+fn release_step(job: &str, find: &str) -> String {
+    let text = std::fs::read_to_string(repo().join(".github/workflows/release.yml")).unwrap();
+    let doc: Value = serde_yaml_ng::from_str(&text).unwrap();
+    doc["jobs"][job]["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| {
+            s["name"].as_str() == Some(find) || s["run"].as_str().is_some_and(|r| r.contains(find))
+        })
+        .and_then(|s| s["run"].as_str())
+        .unwrap_or_else(|| panic!("release.yml: no step {find:?} in job {job}"))
+        .to_string()
+}
+
+fn git(dir: &Path, args: &[&str]) -> String {
+    let out = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@example.com")
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@example.com")
+        .output()
+        .expect("git");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Runs a workflow step's script as the runner runs a step without `shell:` on Linux
+/// (`bash -e {0}`).
+fn run_step(dir: &Path, script: &str, env: &[(&str, &str)]) -> Output {
+    let f = dir.join("..").join("step.sh");
+    std::fs::write(&f, script).unwrap();
+    let mut c = Command::new("bash");
+    c.args(["--noprofile", "--norc", "-e"])
+        .arg(&f)
+        .current_dir(dir)
+        .env("RUNNER_OS", "Linux")
+        .env("RUNNER_ARCH", "X64");
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    c.output().unwrap()
+}
+
+#[test]
+fn release_scripts_make_a_tagged_commit_carrying_dist() {
+    let d = tempfile::tempdir().unwrap();
+    let origin = d.path().join("origin.git");
+    let work = d.path().join("work");
+    std::fs::create_dir_all(&origin).unwrap();
+    git(&origin, &["init", "-q", "--bare", "-b", "main"]);
+    // A repository with what the scripts use: Cargo.toml's version, .gitignore, the launcher
+    // and package-dist.sh.
+    std::fs::create_dir_all(work.join("scripts")).unwrap();
+    std::fs::create_dir_all(work.join("dist")).unwrap();
+    for f in [
+        "Cargo.toml",
+        ".gitignore",
+        "dist/launcher.sh",
+        "scripts/package-dist.sh",
+    ] {
+        std::fs::copy(repo().join(f), work.join(f)).unwrap();
+    }
+    git(&work, &["init", "-q", "-b", "main"]);
+    git(&work, &["add", "-A"]);
+    git(&work, &["commit", "-q", "-m", "main"]);
+    git(
+        &work,
+        &["remote", "add", "origin", origin.to_str().unwrap()],
+    );
+    git(&work, &["push", "-q", "origin", "main"]);
+    let version = json_version();
+
+    // The check job: the version's form, Cargo.toml's, not tagged yet.
+    let check = release_step(
+        "check",
+        "The version is X.Y.Z, is Cargo.toml's, and is not tagged yet",
+    );
+    assert!(
+        run_step(&work, &check, &[("VERSION", &version)])
+            .status
+            .success()
+    );
+    for bad in ["9.9.9", "1.0", "0.1.0; touch pwned", "$(id)"] {
+        let out = run_step(&work, &check, &[("VERSION", bad)]);
+        assert!(!out.status.success(), "{bad}");
+        assert!(!work.join("pwned").exists());
+    }
+
+    // The binaries as the build jobs upload them (the Linux x64 one a small executable
+    // standing in for the build, so the launcher can run it; the real binary is hundreds of
+    // megabytes in a test build), then the publish job's steps but the attestation and
+    // `gh release`.
+    let out_dir = work.join("out");
+    std::fs::create_dir_all(&out_dir).unwrap();
+    let stand_in = format!("#!/bin/sh\necho \"shipgate {version}\"\n");
+    std::fs::write(out_dir.join("shipgate-linux-x64"), &stand_in).unwrap();
+    for other in [
+        "shipgate-linux-arm64",
+        "shipgate-macos-x64",
+        "shipgate-macos-arm64",
+        "shipgate-windows-x64.exe",
+    ] {
+        std::fs::write(out_dir.join(other), other).unwrap();
+    }
+    let env = [("VERSION", version.as_str())];
+    for step in [
+        "dist/ and SHA256SUMS",
+        "bash dist/launcher.sh --version",
+        "Release commit and tags",
+        "Move the major tag",
+    ] {
+        let out = run_step(&work, &release_step("publish", step), &env);
+        assert!(
+            out.status.success(),
+            "{step}: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        if step.contains("launcher") {
+            assert_eq!(
+                String::from_utf8_lossy(&out.stdout),
+                format!("shipgate {version}\n")
+            );
+        }
+    }
+
+    // origin: the tag's commit carries dist/ with checksums that hold; main does not; the
+    // major tag points at the release commit.
+    let tag = format!("v{version}");
+    let files = git(&origin, &["ls-tree", "-r", "--name-only", &tag]);
+    let names: Vec<&str> = files.lines().filter(|l| l.starts_with("dist/")).collect();
+    assert_eq!(
+        names,
+        [
+            "dist/SHA256SUMS",
+            "dist/launcher.sh",
+            "dist/shipgate-linux-arm64",
+            "dist/shipgate-linux-x64",
+            "dist/shipgate-macos-arm64",
+            "dist/shipgate-macos-x64",
+            "dist/shipgate-windows-x64.exe",
+        ]
+    );
+    let sums = git(&origin, &["show", &format!("{tag}:dist/SHA256SUMS")]);
+    assert_eq!(sums.lines().count(), 5);
+    let stand_in_path = d.path().join("stand-in");
+    std::fs::write(&stand_in_path, &stand_in).unwrap();
+    assert!(sums.contains(&format!(
+        "{}  shipgate-linux-x64",
+        sha256_file(&stand_in_path)
+    )));
+    let main_files = git(&origin, &["ls-tree", "-r", "--name-only", "main"]);
+    assert!(!main_files.contains("dist/shipgate-"), "{main_files}");
+    let major = format!("v{}", version.split('.').next().unwrap());
+    let commit = |r: &str| git(&origin, &["rev-parse", &format!("{r}^{{commit}}")]);
+    assert_eq!(commit(&major), commit(&tag));
+    assert_ne!(commit("main"), commit(&tag));
+    assert_eq!(
+        git(&origin, &["rev-parse", &format!("{tag}^{{commit}}^")]),
+        commit("main"),
+        "the release commit sits on main's head"
+    );
+    // A second check of the same version now finds the tag.
+    let out = run_step(&work, &check, &[("VERSION", &version)]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("exists already"));
+}
+
+/// Cargo.toml's version (what the release check compares with).
+fn json_version() -> String {
+    let text = std::fs::read_to_string(repo().join("Cargo.toml")).unwrap();
+    text.lines()
+        .find_map(|l| l.strip_prefix("version = \""))
+        .and_then(|v| v.strip_suffix('"'))
+        .unwrap()
+        .to_string()
+}
