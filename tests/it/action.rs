@@ -1251,3 +1251,32 @@ fn json_version() -> String {
         .unwrap()
         .to_string()
 }
+
+#[test]
+fn inspect_command_reads_the_list_inputs() {
+    let r = Runner::new();
+    r.put("real/pytest/junit.xml", "-junit.xml");
+    r.put("real/coverage-py/coverage.xml", "cov dir/coverage.xml");
+    // A file name starting with `-` is still a file (the step passes `--` first), and a
+    // folder with a space stays one argument.
+    let ran = r.run(&[
+        ("command", "inspect"),
+        ("coverage", "cov dir/coverage.xml"),
+        ("tests", "-junit.xml"),
+    ]);
+    assert_eq!(ran.code(), Some(0), "{}", ran.stderr());
+    let out = String::from_utf8_lossy(&ran.output.stdout).into_owned();
+    let cov = json(&fixture("real/coverage-py/expected.json"))["reports"]["coverage.xml"].clone();
+    assert!(
+        out.contains(&format!(
+            "lines {:.2}% ({}/{})",
+            cov["line_percent_printed"].as_f64().unwrap(),
+            cov["lines_covered"],
+            cov["lines_total"]
+        )),
+        "{out}"
+    );
+    let t =
+        json(&fixture("real/pytest/expected.json"))["reports"]["junit.xml"]["junit_view"].clone();
+    assert!(out.contains(&format!("{} tests:", t["total"])), "{out}");
+}
