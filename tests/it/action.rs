@@ -565,6 +565,11 @@ fn working_directory_input() {
     ]);
     assert_eq!(ran.code(), Some(1), "{}", ran.stderr());
     assert!(r.workspace.join("sub/dir/r.json").is_file());
+    // A folder that is not there: the step stops with 2 before anything runs.
+    let ran = r.run(&[("working-directory", "no/such/dir")]);
+    assert_eq!(ran.code(), Some(2));
+    assert!(ran.stderr().contains("no/such/dir"), "{}", ran.stderr());
+    assert!(ran.step_outputs.is_empty());
 }
 
 #[test]
