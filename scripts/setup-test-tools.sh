@@ -8,6 +8,11 @@
 #
 #   diff-cover and coverage.py (argument `diff-cover`, see below).
 #
+#   check-jsonschema (PyPI, exact versions and hashes from
+#   scripts/test-tools/requirements-action.txt, in the venv .cache/test-tools/venv): validates
+#   action.yml against SchemaStore's github-action schema in tests/it/action.rs and CI. Its
+#   failure to install is a notice; the action tests then skip that cross-check (not under CI).
+#
 # Prints the path of the multitool on success. Exit 1 when it cannot be installed (no npm,
 # no registry): tests then skip with a notice, except under CI=true where they fail.
 set -euo pipefail
@@ -35,6 +40,20 @@ if [ "${1:-}" = "diff-cover" ]; then
   printf '%s\n' "$VENV/bin"
   exit 0
 fi
+cd ../..
+venv=.cache/test-tools/venv
+req=scripts/test-tools/requirements-action.txt
+stamp="$venv/.requirements-action.sha256"
+want="$(sha256sum "$req" | cut -d' ' -f1)"
+if [ "$(cat "$stamp" 2>/dev/null || true)" != "$want" ]; then
+  if python3 -m venv "$venv" >&2 &&
+    "$venv/bin/pip" install --quiet --disable-pip-version-check --require-hashes --only-binary=:all: -r "$req" >&2; then
+    printf '%s\n' "$want" >"$stamp"
+  else
+    echo "setup-test-tools: could not install check-jsonschema into $venv" >&2
+  fi
+fi
+cd scripts/test-tools
 MT=node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool
 if [ ! -x "$MT" ]; then
   if ! command -v npm >/dev/null 2>&1; then

@@ -14,4 +14,6 @@ scripts/setup-test-tools.sh >/dev/null || echo "notice: reference test tools not
 
 cargo fmt --all -- --check
 cargo clippy --locked --workspace --all-targets -- -D warnings
+# The static release binary the Action ships (fat LTO: minutes); tests/it/action.rs checks it.
+scripts/check-static.sh >/dev/null
 cargo test --locked --workspace --all-targets
