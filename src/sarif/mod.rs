@@ -7,6 +7,7 @@
 //! on the JSON value of the log, so the two commands produce files with the same guarantees.
 
 pub mod build;
+pub mod fastmerge;
 pub mod fingerprint;
 pub mod gzip;
 pub mod limits;

@@ -916,7 +916,10 @@ fn check_skeleton(
             .collect();
         if let Some(info) = runs_info.get_mut(r) {
             for (ptr, uri, pos) in std::mem::take(&mut info.absolute) {
-                let file = uri.len() > 5 && uri[..5].eq_ignore_ascii_case("file:");
+                let file = uri.len() > 5
+                    && uri
+                        .get(..5)
+                        .is_some_and(|s| s.eq_ignore_ascii_case("file:"));
                 let (rule, extra, message) = if file {
                     let under = work_dirs.iter().any(|w| {
                         let w = if w.ends_with('/') {
