@@ -13,6 +13,7 @@ pub mod gzip;
 pub mod limits;
 pub mod merge;
 mod scan;
+pub mod schema;
 pub mod validate;
 
 use serde::Serialize;

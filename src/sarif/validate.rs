@@ -6,7 +6,7 @@
 //!
 //! Rules, named as the SARIF SDK (`Sarif.Multitool validate --rule-kind Ghas`) names them,
 //! with its message ids and arguments (first argument: the SDK-style path of the node):
-//! - `schema`: the OASIS schema (`schemas/sarif-2.1.0.json`, draft-04), error.
+//! - `schema`: the OASIS schema (draft-04, see [`super::schema`]), error.
 //! - GH1001 every result has `locations`, not empty, each with
 //!   `physicalLocation.artifactLocation.uri` (also `relatedLocations`); GH1002 no
 //!   thread-flow location refers to `run.threadFlowLocations` by `index`; GH1003 every
@@ -38,9 +38,6 @@ use std::collections::HashMap;
 use std::io::BufRead;
 use std::path::Path;
 use std::sync::OnceLock;
-
-/// The OASIS SARIF 2.1.0 schema (errata 01), as published.
-pub const SCHEMA: &str = include_str!("../../schemas/sarif-2.1.0.json");
 
 /// Array limits of GH1004 and the other checks' limits.
 #[derive(Debug, Clone)]
@@ -164,7 +161,7 @@ pub enum ValidateError {
 fn schema_validators() -> Option<&'static (jsonschema::Validator, jsonschema::Validator)> {
     static V: OnceLock<Option<(jsonschema::Validator, jsonschema::Validator)>> = OnceLock::new();
     V.get_or_init(|| {
-        let schema: Value = serde_json::from_str(SCHEMA).ok()?;
+        let schema = super::schema::sarif_schema();
         let full = jsonschema::draft4::new(&schema).ok()?;
         // The same document with its root replaced by a reference to `result`, so results are
         // checked one by one against the definitions of the same schema.
