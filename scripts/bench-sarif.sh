@@ -18,7 +18,7 @@ RESULTS=$DATA/sarif-results.jsonl
 mkdir -p "$DATA"
 
 cargo build --release --locked --bin shipgate >&2
-BIN=$ROOT/target/release/shipgate
+BIN=${CARGO_TARGET_DIR:-$ROOT/target}/release/shipgate
 [ -f "$DATA/bench.sarif" ] || python3 scripts/bench/gen_sarif.py "$DATA/bench.sarif"
 ls -l "$DATA/bench.sarif" >&2
 

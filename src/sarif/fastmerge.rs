@@ -122,11 +122,27 @@ fn io_error(shown: &str, source: std::io::Error) -> SarifError {
 
 /// The bytes of one input (byte-order mark removed), if it can be read and is not too large.
 fn read(path: &Path) -> Option<Vec<u8>> {
-    let meta = std::fs::metadata(path).ok()?;
+    use std::io::Read;
+    let mut file = std::fs::File::open(path).ok()?;
+    let meta = file.metadata().ok()?;
     if meta.is_dir() || meta.len() > crate::ingest::json::MAX_JSON_BYTES {
         return None;
     }
-    let mut bytes = std::fs::read(path).ok()?;
+    // Something that is not a JSON object is the general path's to report, without reading
+    // it all first.
+    let mut head = [0u8; 4096];
+    let n = file.read(&mut head).ok()?;
+    let first = head[..n]
+        .strip_prefix(b"\xEF\xBB\xBF")
+        .unwrap_or(&head[..n])
+        .iter()
+        .find(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'));
+    if first.is_some_and(|b| *b != b'{') {
+        return None;
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).ok()?);
+    bytes.extend_from_slice(&head[..n]);
+    file.read_to_end(&mut bytes).ok()?;
     if bytes.starts_with(b"\xEF\xBB\xBF") {
         bytes.drain(..3);
     }
