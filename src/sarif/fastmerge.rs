@@ -264,6 +264,8 @@ struct LightPhysical<'a> {
 struct LightArtifact<'a> {
     #[serde(borrow)]
     uri: Option<Cow<'a, str>>,
+    #[serde(rename = "uriBaseId", borrow)]
+    uri_base_id: Option<Cow<'a, str>>,
     index: Option<u64>,
 }
 
@@ -300,6 +302,8 @@ struct RawItem<'a> {
     new_index: Option<usize>,
     level: Option<Cow<'a, str>>,
     fingerprint: Cow<'a, str>,
+    /// The result has no `partialFingerprints`: `fingerprint` is computed and written in.
+    computed: Option<Box<limits::Place>>,
     same: u64,
 }
 
@@ -307,8 +311,18 @@ impl RawItem<'_> {
     /// The result as a value, with what merge would have written into it.
     fn to_value(&self) -> Option<Value> {
         let mut v: Value = serde_json::from_str(self.text).ok()?;
-        if let (Some(ix), Some(o)) = (self.new_index, v.as_object_mut()) {
-            o.insert("ruleIndex".into(), Value::from(ix as u64));
+        if let Some(o) = v.as_object_mut() {
+            if let Some(ix) = self.new_index {
+                o.insert("ruleIndex".into(), Value::from(ix as u64));
+            }
+            if self.computed.is_some() {
+                let mut pf = Map::new();
+                pf.insert(
+                    "primaryLocationLineHash".into(),
+                    Value::String(self.fingerprint.to_string()),
+                );
+                o.insert("partialFingerprints".into(), Value::Object(pf));
+            }
         }
         Some(v)
     }
@@ -537,7 +551,13 @@ fn fast_item<'a>(
     if message.trim().is_empty() {
         return None;
     }
-    let fingerprint = l.fingerprints?.hash?;
+    // A fingerprint the tool wrote is kept; one to compute is written in only where the
+    // result has no `partialFingerprints` member at all.
+    let fingerprint = match l.fingerprints {
+        Some(f) => Some(f.hash?),
+        None if member_span(text.as_bytes(), "partialFingerprints").is_some() => return None,
+        None => None,
+    };
     let locations = l.locations?;
     if locations.is_empty() || locations.len() > lim.locations_per_result {
         return None;
@@ -586,12 +606,23 @@ fn fast_item<'a>(
         region.start_column,
         Some(&message),
     );
+    let computed = fingerprint.is_none().then(|| {
+        Box::new(limits::Place {
+            uri: art.uri.as_deref().map(str::to_string),
+            base: art.uri_base_id.as_deref().map(str::to_string),
+            line: region.start_line.unwrap_or(0),
+            col: region.start_column.unwrap_or(0),
+            rule: rule.to_string(),
+            message: message.to_string(),
+        })
+    });
     Some(RawItem {
         text,
         rule,
         new_index: (l.rule_index != Some(ix as u64)).then_some(ix),
         level: l.level,
-        fingerprint,
+        fingerprint: fingerprint.unwrap_or_default(),
+        computed,
         same,
     })
 }
@@ -619,6 +650,24 @@ fn fingerprints(run: &mut Run, repo: &Repo) -> usize {
         })
         .collect();
     limits::fill_missing_hashes(values, &artifacts, rules, repo);
+    let places: Vec<&limits::Place> = run
+        .items
+        .iter()
+        .filter_map(|it| match it {
+            Item::Raw(r) => r.computed.as_deref(),
+            Item::Value(_) => None,
+        })
+        .collect();
+    if !places.is_empty() {
+        let mut fps = limits::fingerprints_of(&places, repo).into_iter();
+        for it in run.items.iter_mut() {
+            if let Item::Raw(r) = it
+                && r.computed.is_some()
+            {
+                r.fingerprint = Cow::Owned(fps.next().unwrap_or_default());
+            }
+        }
+    }
     let mut dedupe = Dedupe::with_capacity(run.items.len());
     let mut dropped = 0usize;
     let mut keep = Vec::with_capacity(run.items.len());
@@ -722,10 +771,15 @@ fn write_run(w: &mut dyn Write, run: &Run) -> std::io::Result<()> {
             }
             match it {
                 Item::Value(v) => serde_json::to_writer(&mut *w, v)?,
-                Item::Raw(r) => match r.new_index {
-                    None => w.write_all(r.text.as_bytes())?,
-                    Some(ix) => write_with_index(w, r.text, ix)?,
-                },
+                Item::Raw(r) if r.new_index.is_none() && r.computed.is_none() => {
+                    w.write_all(r.text.as_bytes())?
+                }
+                Item::Raw(r) => write_patched(
+                    w,
+                    r.text,
+                    r.new_index,
+                    r.computed.is_some().then_some(&*r.fingerprint),
+                )?,
             }
         }
         w.write_all(b"]")?;
@@ -745,31 +799,49 @@ fn write_run(w: &mut dyn Write, run: &Run) -> std::io::Result<()> {
     w.write_all(b"}")
 }
 
-/// Writes the result object `text` with its top-level `ruleIndex` set to `ix` (replaced where
-/// it is, else added first).
-fn write_with_index(w: &mut dyn Write, text: &str, ix: usize) -> std::io::Result<()> {
+/// Writes the result object `text` with its top-level `ruleIndex` set to `index` (replaced
+/// where it is, else added first) and, given a fingerprint, a `partialFingerprints` member
+/// (the result has none) added first.
+fn write_patched(
+    w: &mut dyn Write,
+    text: &str,
+    index: Option<usize>,
+    fingerprint: Option<&str>,
+) -> std::io::Result<()> {
     let b = text.as_bytes();
-    match rule_index_span(b) {
-        Some((start, end)) => {
-            w.write_all(&b[..start])?;
+    let span = index.and_then(|_| member_span(b, "ruleIndex"));
+    let open = super::scan::skip_ws(b, 0);
+    w.write_all(&b[..=open])?;
+    let mut added = 0;
+    if let Some(fp) = fingerprint {
+        w.write_all(b"\"partialFingerprints\":{\"primaryLocationLineHash\":")?;
+        serde_json::to_writer(&mut *w, fp)?;
+        w.write_all(b"}")?;
+        added += 1;
+    }
+    if let (Some(ix), None) = (index, span) {
+        if added > 0 {
+            w.write_all(b",")?;
+        }
+        write!(w, "\"ruleIndex\":{ix}")?;
+        added += 1;
+    }
+    let rest = open + 1;
+    if added > 0 && b.get(super::scan::skip_ws(b, rest)) != Some(&b'}') {
+        w.write_all(b",")?;
+    }
+    match (index, span) {
+        (Some(ix), Some((start, end))) => {
+            w.write_all(&b[rest..start])?;
             write!(w, "{ix}")?;
             w.write_all(&b[end..])
         }
-        None => {
-            let open = super::scan::skip_ws(b, 0);
-            w.write_all(&b[..=open])?;
-            write!(w, "\"ruleIndex\":{ix}")?;
-            let next = super::scan::skip_ws(b, open + 1);
-            if b.get(next) != Some(&b'}') {
-                w.write_all(b",")?;
-            }
-            w.write_all(&b[open + 1..])
-        }
+        _ => w.write_all(&b[rest..]),
     }
 }
 
-/// The byte span of the value of the top-level member `ruleIndex` of an object.
-fn rule_index_span(b: &[u8]) -> Option<(usize, usize)> {
+/// The byte span of the value of the top-level member `name` of an object.
+fn member_span(b: &[u8], name: &str) -> Option<(usize, usize)> {
     use super::scan::{skip_ws, slice_skip};
     let mut i = skip_ws(b, 0);
     if *b.get(i)? != b'{' {
@@ -783,9 +855,9 @@ fn rule_index_span(b: &[u8]) -> Option<(usize, usize)> {
         let kend = slice_skip(b, i)?;
         let key = b.get(i..kend)?;
         let is_index = if key.contains(&b'\\') {
-            serde_json::from_slice::<String>(key).ok()? == "ruleIndex"
+            serde_json::from_slice::<String>(key).ok()? == name
         } else {
-            key == b"\"ruleIndex\""
+            key.len() == name.len() + 2 && &key[1..key.len() - 1] == name.as_bytes()
         };
         i = skip_ws(b, kend);
         if *b.get(i)? != b':' {
@@ -810,7 +882,7 @@ mod tests {
 
     fn with_index(text: &str, ix: usize) -> Value {
         let mut out = Vec::new();
-        write_with_index(&mut out, text, ix).unwrap();
+        write_patched(&mut out, text, Some(ix), None).unwrap();
         serde_json::from_slice(&out).unwrap()
     }
 
@@ -828,5 +900,31 @@ mod tests {
         let v = with_index(r#"{"rule\u0049ndex": 1, "b": 2}"#, 0);
         assert_eq!(v["ruleIndex"], 0);
         assert_eq!(v["b"], 2);
+    }
+
+    #[test]
+    fn fingerprint_is_added() {
+        let mut out = Vec::new();
+        write_patched(
+            &mut out,
+            r#"{"ruleId": "a", "ruleIndex": 1}"#,
+            Some(2),
+            Some("f\"p"),
+        )
+        .unwrap();
+        let v: Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(v["ruleIndex"], 2);
+        assert_eq!(v["partialFingerprints"]["primaryLocationLineHash"], "f\"p");
+        let mut out = Vec::new();
+        write_patched(&mut out, r#"{"ruleId": "a"}"#, Some(0), Some("x")).unwrap();
+        let v: Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(
+            v,
+            serde_json::json!({"ruleId": "a", "ruleIndex": 0, "partialFingerprints": {"primaryLocationLineHash": "x"}})
+        );
+        let mut out = Vec::new();
+        write_patched(&mut out, r#"{"ruleId": "a"}"#, None, Some("x")).unwrap();
+        let v: Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(v["ruleId"], "a");
     }
 }

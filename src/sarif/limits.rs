@@ -291,40 +291,26 @@ pub(crate) fn fill_missing_hashes(
     if results.is_empty() {
         return;
     }
-    // Lines to hash per file.
-    let mut wanted: HashMap<String, BTreeSet<u32>> = HashMap::new();
-    let mut file_of: Vec<Option<(String, u32)>> = Vec::with_capacity(results.len());
-    for r in results.iter() {
-        let (uri, base, line, _) = primary(r, artifacts);
-        let hit = uri
-            .as_deref()
-            .and_then(|u| repo_file(u, base.as_deref(), repo));
-        let line = u32::try_from(line.max(1)).unwrap_or(u32::MAX);
-        if let Some(f) = &hit {
-            wanted.entry(f.clone()).or_default().insert(line);
-        }
-        file_of.push(hit.map(|f| (f, line)));
-    }
-    let hashes = repo.line_hashes(&wanted);
-    for (r, file) in results.into_iter().zip(file_of) {
-        let computed = file
-            .as_ref()
-            .and_then(|(f, line)| hashes.get(f)?.get(line).cloned());
-        let fp = computed.unwrap_or_else(|| {
-            let (uri, _, line, col) = primary(r, artifacts);
-            let rule = rule_id(r, rules).unwrap_or("").to_string();
-            let msg = r
-                .pointer("/message/text")
-                .and_then(Value::as_str)
-                .unwrap_or("");
-            fingerprint::identity_hash(&[
-                uri.as_deref().unwrap_or(""),
-                &line.to_string(),
-                &col.to_string(),
-                &rule,
-                msg,
-            ])
-        });
+    let places: Vec<Place> = results
+        .iter()
+        .map(|r| {
+            let (uri, base, line, col) = primary(r, artifacts);
+            Place {
+                uri,
+                base,
+                line,
+                col,
+                rule: rule_id(r, rules).unwrap_or("").to_string(),
+                message: r
+                    .pointer("/message/text")
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_string(),
+            }
+        })
+        .collect();
+    let fps = fingerprints_of(&places.iter().collect::<Vec<_>>(), repo);
+    for (r, fp) in results.into_iter().zip(fps) {
         if let Some(obj) = r.as_object_mut() {
             let pf = obj
                 .entry("partialFingerprints")
@@ -337,6 +323,58 @@ pub(crate) fn fill_missing_hashes(
             }
         }
     }
+}
+
+/// What a result's computed fingerprint depends on.
+pub(crate) struct Place {
+    /// The primary location's URI and base id.
+    pub uri: Option<String>,
+    pub base: Option<String>,
+    /// Its start line and column (0 when absent).
+    pub line: u64,
+    pub col: u64,
+    /// The result's rule id and message text.
+    pub rule: String,
+    pub message: String,
+}
+
+/// The `primaryLocationLineHash` of each result: the codeql-action line hash when the
+/// primary location is a line of a repository file, else a hash of the place, rule and
+/// message.
+pub(crate) fn fingerprints_of(places: &[&Place], repo: &Repo) -> Vec<String> {
+    // Lines to hash per file.
+    let mut wanted: HashMap<String, BTreeSet<u32>> = HashMap::new();
+    let mut file_of: Vec<Option<(String, u32)>> = Vec::with_capacity(places.len());
+    for p in places {
+        let hit = p
+            .uri
+            .as_deref()
+            .and_then(|u| repo_file(u, p.base.as_deref(), repo));
+        let line = u32::try_from(p.line.max(1)).unwrap_or(u32::MAX);
+        if let Some(f) = &hit {
+            wanted.entry(f.clone()).or_default().insert(line);
+        }
+        file_of.push(hit.map(|f| (f, line)));
+    }
+    let hashes = repo.line_hashes(&wanted);
+    places
+        .iter()
+        .zip(file_of)
+        .map(|(p, file)| {
+            let computed = file
+                .as_ref()
+                .and_then(|(f, line)| hashes.get(f)?.get(line).cloned());
+            computed.unwrap_or_else(|| {
+                fingerprint::identity_hash(&[
+                    p.uri.as_deref().unwrap_or(""),
+                    &p.line.to_string(),
+                    &p.col.to_string(),
+                    &p.rule,
+                    &p.message,
+                ])
+            })
+        })
+        .collect()
 }
 
 /// A 64-bit hash: keys and "sameness" (location and message) of results are compared by

@@ -1235,6 +1235,10 @@ fn fast_merge_writes_what_the_general_path_writes() {
             ..Limits::default()
         },
     ));
+    // Results without fingerprints or rule indices (both computed and written in).
+    let plain = dir.path().join("plain.sarif");
+    std::fs::write(&plain, generated(500, 7, "Plain").to_string()).expect("write");
+    cases.push((vec![plain.clone(), gen_files[0].clone()], Limits::default()));
     let mut raw_total = 0;
     for (files, lim) in &cases {
         let (slow, fast, s1, s2, stats) = both_merges(files, &root, lim);
@@ -1250,11 +1254,13 @@ fn fast_merge_writes_what_the_general_path_writes() {
         );
         raw_total += stats.map_or(0, |s| s.raw);
     }
-    // The generated results need nothing but (for the second file) a new rule index: all are
-    // kept as their bytes.
+    // The generated results need nothing but (for the second file) a new rule index, or (the
+    // plain file) a rule index and a fingerprint: all are kept as their bytes, patched.
     let (_, _, _, _, stats) = both_merges(&gen_files, &root, &Limits::default());
     let stats = stats.expect("fast");
     assert_eq!((stats.raw, stats.parsed), (900, 0));
+    let (_, _, _, _, stats) = both_merges(&[plain], &root, &Limits::default());
+    assert_eq!(stats.map(|s| (s.raw, s.parsed)), Some((500, 0)));
     assert!(raw_total > 0);
     // Over the compressed-size limit, the general path does the dropping.
     let small = Limits {
