@@ -6,9 +6,11 @@
 //! its results stay borrowed slices of the input ([`RawValue`]). Each result is then read
 //! once more into a struct of the few fields merge looks at (rule id and index, level,
 //! message text, locations, fingerprint, code-flow sizes). A result that merge would leave as
-//! it is, apart from its `ruleIndex`, is written back as its own bytes (the index spliced in
-//! when the merged rules moved it); any other result — no rule id, no message text, a location
-//! without a URI or a start line, an absolute URI, no fingerprint, over a per-result limit, a
+//! it is, apart from its `ruleIndex` and a fingerprint it lacks, is written back as its own
+//! bytes (the index spliced in when the merged rules moved it, a computed
+//! `partialFingerprints` added when it had none); any other result — no rule id, no message
+//! text, a location without a URI or a start line, an absolute URI, a `partialFingerprints`
+//! without a line hash, over a per-result limit, a
 //! rule in an extension, a run whose artifacts or thread-flow locations are renumbered — is
 //! parsed into a value and goes through the very functions of the general path. So the fast
 //! path changes speed and memory, never the SARIF; `tests/it/sarif.rs` compares the two on
