@@ -1270,3 +1270,36 @@ fn fast_merge_writes_what_the_general_path_writes() {
     let (_, _, _, _, stats) = both_merges(&gen_files, &root, &small);
     assert_eq!(stats, None);
 }
+
+/// The security scanners' own reports (tests/fixtures/real, made on
+/// scripts/fixture-projects/security by scripts/fixtures.sh; npm audit and pip-audit written
+/// from their documented output, marked so there) convert to SARIF that shipgate's validator
+/// and the SARIF SDK's GitHub rules accept.
+#[test]
+fn scanner_reports_convert_to_sarif_github_accepts() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = repo().join("scripts/fixture-projects/security");
+    let mut outputs = Vec::new();
+    for rel in [
+        "bandit/bandit.json",
+        "checkov/checkov.json",
+        "semgrep/semgrep.json",
+        "hadolint/hadolint.json",
+        "shellcheck/shellcheck.json",
+        "cargo-audit/cargo-audit.json",
+        "pip-audit/pip-audit.json",
+        "npm-audit/npm-audit.json",
+    ] {
+        let out = dir
+            .path()
+            .join(format!("{}.sarif", rel.replace(['/', '.'], "_")));
+        let log = convert(&fixture(&format!("real/{rel}")), &root, &out, &[]);
+        let n = assert_github_ready(&log, rel);
+        assert!(n > 0, "{rel}: no result");
+        assert_eq!(own_errors(&out), Vec::<String>::new(), "{rel}");
+        outputs.push(out);
+    }
+    if let Some(errors) = multitool_errors(&outputs) {
+        assert_eq!(errors, Vec::<String>::new());
+    }
+}
