@@ -488,9 +488,41 @@ fn embedded_schema_is_the_oasis_one() {
             x => x.clone(),
         }
     }
-    let theirs = constraints(&json(&p), false);
+    let published = json(&p);
+    let theirs = constraints(&published, false);
     let ours = shipgate::sarif::schema::sarif_schema();
     assert_eq!(ours, theirs);
+    // The published file itself, compiled: shipgate's SARIF passes it, a log it rejects is
+    // rejected by `sarif validate` too.
+    let schema = jsonschema::draft4::new(&published).expect("the published schema compiles");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("eslint.sarif");
+    let log = convert(
+        &fixture("real/eslint/eslint.json"),
+        &repo().join("scripts/fixture-projects/js"),
+        &out,
+        &[],
+    );
+    assert!(schema.is_valid(&log));
+    let bad = json!({"version": "2.1.0", "runs": [{"tool": {"driver": {}}, "results": [{"message": {"text": "m"}, "level": "severe"}]}]});
+    assert!(!schema.is_valid(&bad));
+    let bad_file = dir.path().join("bad.sarif");
+    std::fs::write(&bad_file, bad.to_string()).expect("write");
+    let report = validate::validate_file(&bad_file, &Options::default()).expect("validate");
+    let schema_problems: BTreeSet<&str> = report
+        .problems
+        .iter()
+        .filter(|p| p.rule == "schema")
+        .map(|p| p.pointer.as_str())
+        .collect();
+    let expected: BTreeSet<String> = schema
+        .iter_errors(&bad)
+        .map(|e| e.instance_path().as_str().to_string())
+        .collect();
+    assert_eq!(
+        schema_problems,
+        expected.iter().map(String::as_str).collect::<BTreeSet<_>>()
+    );
     // Every definition is there and the published file has no keyword the Rust form lacks.
     assert_eq!(
         ours["definitions"].as_object().map(|d| d.len()),
