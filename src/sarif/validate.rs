@@ -334,20 +334,32 @@ pub fn validate_reader(
     };
     // Results are parsed and checked on a second thread while this one reads, splits and
     // estimates the compressed size: the two halves take about the same time.
-    let (tx, rx) = std::sync::mpsc::sync_channel::<Piece>(256);
+    // Pieces go over in batches: one hand-over per result cost more in thread switches than
+    // the checks of small results.
+    const BATCH: usize = 64;
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Piece>>(8);
     let worker_opts = opts.clone();
     let worker = std::thread::spawn(move || {
         let mut w = ResultChecks::default();
-        for p in rx {
-            w.check(p, validators, &worker_opts);
+        for batch in rx {
+            for p in batch {
+                w.check(p, validators, &worker_opts);
+            }
         }
         w
     });
     let mut gz = super::gzip::GzipSize::default();
     let mut observe = |b: &[u8]| gz.update(b);
+    let mut batch: Vec<Piece> = Vec::with_capacity(BATCH);
     let scanned = scan::scan(input, &mut observe, |p: Piece| {
-        let _ = tx.send(p);
+        batch.push(p);
+        if batch.len() == BATCH {
+            let _ = tx.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)));
+        }
     });
+    if !batch.is_empty() {
+        let _ = tx.send(batch);
+    }
     drop(tx);
     let checks = worker.join().unwrap_or_default();
     let (mut problems, mut runs_info) = (checks.problems, checks.runs_info);
