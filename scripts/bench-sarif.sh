@@ -6,6 +6,7 @@
 #
 #   scripts/bench-sarif.sh              everything (Sarif.Multitool validate takes minutes)
 #   SKIP_PEERS=1 scripts/bench-sarif.sh   shipgate only
+#   SKIP_BUILD=1 scripts/bench-sarif.sh   the release binary as built (under CARGO_TARGET_DIR)
 #
 # shipgate's validate uses two threads (reading and splitting on one, checking results on
 # the other); the peers use what they use.
@@ -17,8 +18,9 @@ TOOLS=$ROOT/.cache/bench-tools
 RESULTS=$DATA/sarif-results.jsonl
 mkdir -p "$DATA"
 
-cargo build --release --locked --bin shipgate >&2
-BIN=$ROOT/target/release/shipgate
+# SKIP_BUILD=1 measures the release binary already built.
+[ "${SKIP_BUILD:-0}" = 1 ] || cargo build --release --locked --bin shipgate >&2
+BIN=${CARGO_TARGET_DIR:-$ROOT/target}/release/shipgate
 [ -f "$DATA/bench.sarif" ] || python3 scripts/bench/gen_sarif.py "$DATA/bench.sarif"
 ls -l "$DATA/bench.sarif" >&2
 

@@ -49,27 +49,67 @@ pub fn sarif_convert(a: ConvertArgs) -> Result<ExitCode> {
 }
 
 pub fn sarif_merge(a: MergeArgs) -> Result<ExitCode> {
-    use shipgate::sarif::{self, Repo, Summary, limits::Limits, merge};
+    use shipgate::sarif::{self, Repo, Summary, fastmerge, limits::Limits, merge};
     let root = repo_root(a.root.clone())?;
-    let mut logs = Vec::new();
-    for p in ingest::expand(&a.inputs)? {
-        logs.push(merge::read_log(&p)?);
-    }
+    let paths = ingest::expand(&a.inputs)?;
     let repo = Repo::new(&root);
+    let lim = Limits::default();
     let mut summary = Summary {
         output: a.output.clone(),
         ..Default::default()
     };
-    let mut log = merge::merge(logs, &root, &mut summary);
-    // Merges can be large: compact JSON (GitHub compresses it anyway).
-    let bytes = sarif::finish(&mut log, &repo, &Limits::default(), false, &mut summary)?;
-    write_sarif(&a.output, &bytes)?;
+    // The fast path streams the output; it hands anything unusual to the general path.
+    let output = a.output.clone();
+    let mut open = || -> std::io::Result<Box<dyn Write>> {
+        if output == "-" {
+            Ok(Box::new(StdoutSink(std::io::stdout().lock())))
+        } else {
+            Ok(Box::new(std::fs::File::create(&output)?))
+        }
+    };
+    let fast = fastmerge::merge_files(
+        &paths,
+        &root,
+        &repo,
+        &lim,
+        &a.output,
+        &mut open,
+        &mut summary,
+    )?;
+    if fast.is_none() {
+        let mut logs = Vec::new();
+        for p in &paths {
+            logs.push(merge::read_log(p)?);
+        }
+        let mut log = merge::merge(logs, &root, &mut summary);
+        // Merges can be large: compact JSON (GitHub compresses it anyway).
+        let bytes = sarif::finish(&mut log, &repo, &lim, false, &mut summary)?;
+        write_sarif(&a.output, &bytes)?;
+        // The process ends here: freeing a log of many small allocations one by one would
+        // take longer than the merge itself.
+        std::mem::forget(log);
+        std::mem::forget(std::mem::take(&mut summary.discarded));
+    }
     print_summary(&a.output, a.format, &summary)?;
-    // The process ends here: freeing a log of many small allocations one by one would take
-    // longer than the merge itself.
-    std::mem::forget(log);
-    std::mem::forget(std::mem::take(&mut summary.discarded));
     Ok(ExitCode::SUCCESS)
+}
+
+/// Standard output for the SARIF: a reader that went away (`| head`) is not an error.
+struct StdoutSink<'a>(std::io::StdoutLock<'a>);
+
+impl Write for StdoutSink<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match self.0.write(buf) {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(buf.len()),
+            r => r,
+        }
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self.0.flush() {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+            r => r,
+        }
+    }
 }
 
 pub fn sarif_validate(a: ValidateArgs) -> Result<ExitCode> {

@@ -140,28 +140,31 @@ fn severities(run: &Value) -> Vec<(f64, u8)> {
             rs.iter()
                 .map(|r| {
                     let rule = rule_id(r, rules).and_then(|id| by_id.get(id).copied());
-                    let level = r
-                        .get("level")
-                        .and_then(Value::as_str)
-                        .or_else(|| {
-                            rule?
-                                .pointer("/defaultConfiguration/level")
-                                .and_then(Value::as_str)
-                        })
-                        .unwrap_or("warning");
-                    let rank = level_rank(level);
-                    let score = rule
-                        .and_then(|x| x.pointer("/properties/security-severity"))
-                        .and_then(parse_score)
-                        .unwrap_or_else(|| level_score(rank));
-                    (score, rank)
+                    severity(r.get("level").and_then(Value::as_str), rule)
                 })
                 .collect()
         })
         .unwrap_or_default()
 }
 
-fn level_of(r: &Value) -> String {
+/// How severe a result is, from its own level and its rule: (score, level rank).
+pub(crate) fn severity(level: Option<&str>, rule: Option<&Value>) -> (f64, u8) {
+    let level = level
+        .or_else(|| {
+            rule?
+                .pointer("/defaultConfiguration/level")
+                .and_then(Value::as_str)
+        })
+        .unwrap_or("warning");
+    let rank = level_rank(level);
+    let score = rule
+        .and_then(|x| x.pointer("/properties/security-severity"))
+        .and_then(parse_score)
+        .unwrap_or_else(|| level_score(rank));
+    (score, rank)
+}
+
+pub(crate) fn level_of(r: &Value) -> String {
     r.get("level")
         .and_then(Value::as_str)
         .unwrap_or("warning")
@@ -254,52 +257,60 @@ pub fn fill_fingerprints(run: &mut Value, repo: &Repo) -> FingerprintStats {
     let Some(results) = run.get_mut("results").and_then(Value::as_array_mut) else {
         return stats;
     };
-    let has_hash = |r: &Value| {
-        r.pointer("/partialFingerprints/primaryLocationLineHash")
-            .and_then(Value::as_str)
-            .is_some()
-    };
-    // Lines to hash per file.
-    let mut wanted: HashMap<String, BTreeSet<u32>> = HashMap::new();
-    let mut file_of: Vec<Option<(String, u32)>> = Vec::with_capacity(results.len());
-    for r in results.iter() {
-        if has_hash(r) {
-            file_of.push(None);
-            continue;
+    fill_missing_hashes(results.iter_mut().collect(), &artifacts, &rules, repo);
+    let mut dedupe = Dedupe::with_capacity(results.len());
+    let mut keep = Vec::with_capacity(results.len());
+    for r in results.iter_mut() {
+        let k = dedupe.result(r, &rules);
+        if !k {
+            stats.dropped_duplicates += 1;
         }
-        let (uri, base, line, _) = primary(r, &artifacts);
-        let hit = uri
-            .as_deref()
-            .and_then(|u| repo_file(u, base.as_deref(), repo));
-        let line = u32::try_from(line.max(1)).unwrap_or(u32::MAX);
-        if let Some(f) = &hit {
-            wanted.entry(f.clone()).or_default().insert(line);
-        }
-        file_of.push(hit.map(|f| (f, line)));
+        keep.push(k);
     }
-    let hashes = repo.line_hashes(&wanted);
-    for (r, file) in results.iter_mut().zip(file_of) {
-        if has_hash(r) {
-            continue;
-        }
-        let computed = file
-            .as_ref()
-            .and_then(|(f, line)| hashes.get(f)?.get(line).cloned());
-        let fp = computed.unwrap_or_else(|| {
-            let (uri, _, line, col) = primary(r, &artifacts);
-            let rule = rule_id(r, &rules).unwrap_or("").to_string();
-            let msg = r
-                .pointer("/message/text")
-                .and_then(Value::as_str)
-                .unwrap_or("");
-            fingerprint::identity_hash(&[
-                uri.as_deref().unwrap_or(""),
-                &line.to_string(),
-                &col.to_string(),
-                &rule,
-                msg,
-            ])
-        });
+    if stats.dropped_duplicates > 0 {
+        let mut it = keep.into_iter();
+        results.retain(|_| it.next().unwrap_or(true));
+    }
+    stats
+}
+
+fn has_hash(r: &Value) -> bool {
+    r.pointer("/partialFingerprints/primaryLocationLineHash")
+        .and_then(Value::as_str)
+        .is_some()
+}
+
+/// Fills `primaryLocationLineHash` of the results that have none (see [`fill_fingerprints`]).
+pub(crate) fn fill_missing_hashes(
+    mut results: Vec<&mut Value>,
+    artifacts: &[Value],
+    rules: &[Value],
+    repo: &Repo,
+) {
+    results.retain(|r| !has_hash(r));
+    if results.is_empty() {
+        return;
+    }
+    let places: Vec<Place> = results
+        .iter()
+        .map(|r| {
+            let (uri, base, line, col) = primary(r, artifacts);
+            Place {
+                uri,
+                base,
+                line,
+                col,
+                rule: rule_id(r, rules).unwrap_or("").to_string(),
+                message: r
+                    .pointer("/message/text")
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_string(),
+            }
+        })
+        .collect();
+    let fps = fingerprints_of(&places.iter().collect::<Vec<_>>(), repo);
+    for (r, fp) in results.into_iter().zip(fps) {
         if let Some(obj) = r.as_object_mut() {
             let pf = obj
                 .entry("partialFingerprints")
@@ -312,24 +323,142 @@ pub fn fill_fingerprints(run: &mut Value, repo: &Repo) -> FingerprintStats {
             }
         }
     }
-    // Unique (rule, fingerprint) per run. Keys and "sameness" (location and message) are
-    // compared by 64-bit hashes, so no message or id is copied per result.
-    fn h64<T: std::hash::Hash>(t: T) -> u64 {
-        use std::hash::Hasher;
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        t.hash(&mut h);
-        h.finish()
+}
+
+/// What a result's computed fingerprint depends on.
+pub(crate) struct Place {
+    /// The primary location's URI and base id.
+    pub uri: Option<String>,
+    pub base: Option<String>,
+    /// Its start line and column (0 when absent).
+    pub line: u64,
+    pub col: u64,
+    /// The result's rule id and message text.
+    pub rule: String,
+    pub message: String,
+}
+
+/// The `primaryLocationLineHash` of each result: the codeql-action line hash when the
+/// primary location is a line of a repository file, else a hash of the place, rule and
+/// message.
+pub(crate) fn fingerprints_of(places: &[&Place], repo: &Repo) -> Vec<String> {
+    // Lines to hash per file.
+    let mut wanted: HashMap<String, BTreeSet<u32>> = HashMap::new();
+    let mut file_of: Vec<Option<(String, u32)>> = Vec::with_capacity(places.len());
+    for p in places {
+        let hit = p
+            .uri
+            .as_deref()
+            .and_then(|u| repo_file(u, p.base.as_deref(), repo));
+        let line = u32::try_from(p.line.max(1)).unwrap_or(u32::MAX);
+        if let Some(f) = &hit {
+            wanted.entry(f.clone()).or_default().insert(line);
+        }
+        file_of.push(hit.map(|f| (f, line)));
     }
-    let mut seen: HashMap<u64, u64> = HashMap::with_capacity(results.len());
-    let mut keep = Vec::with_capacity(results.len());
-    for r in results.iter_mut() {
-        let rule = rule_id(r, &rules).unwrap_or("");
+    let hashes = repo.line_hashes(&wanted);
+    places
+        .iter()
+        .zip(file_of)
+        .map(|(p, file)| {
+            let computed = file
+                .as_ref()
+                .and_then(|(f, line)| hashes.get(f)?.get(line).cloned());
+            computed.unwrap_or_else(|| {
+                fingerprint::identity_hash(&[
+                    p.uri.as_deref().unwrap_or(""),
+                    &p.line.to_string(),
+                    &p.col.to_string(),
+                    &p.rule,
+                    &p.message,
+                ])
+            })
+        })
+        .collect()
+}
+
+/// A 64-bit hash: keys and "sameness" (location and message) of results are compared by
+/// these, so no message or id is copied per result.
+pub(crate) fn h64<T: std::hash::Hash>(t: T) -> u64 {
+    use std::hash::Hasher;
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    t.hash(&mut h);
+    h.finish()
+}
+
+/// What makes two results with the same rule and fingerprint the same finding: the primary
+/// location's uri, artifact index, start line and column, and the message text.
+pub(crate) fn sameness(
+    uri: Option<&str>,
+    index: Option<u64>,
+    line: Option<u64>,
+    col: Option<u64>,
+    message: Option<&str>,
+) -> u64 {
+    h64((uri, index, line, col, message))
+}
+
+/// What [`Dedupe::check`] decided about a result.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Unique {
+    /// Its (rule, fingerprint) is new.
+    Keep,
+    /// The same finding as an earlier one: drop it.
+    Drop,
+    /// Another finding had its (rule, fingerprint): it takes this fingerprint.
+    Rename(String),
+}
+
+/// Unique (rule, fingerprint) in a run, results taken in order.
+pub(crate) struct Dedupe {
+    seen: HashMap<u64, u64>,
+}
+
+impl Dedupe {
+    pub(crate) fn with_capacity(n: usize) -> Self {
+        Dedupe {
+            seen: HashMap::with_capacity(n),
+        }
+    }
+
+    pub(crate) fn check(&mut self, rule: &str, fp: &str, same: u64) -> Unique {
+        let key = h64((rule, fp));
+        match self.seen.get(&key) {
+            None => {
+                self.seen.insert(key, same);
+                Unique::Keep
+            }
+            Some(first) if *first == same => Unique::Drop,
+            Some(_) => {
+                let (stem, mut n) = match fp.rsplit_once(':') {
+                    Some((s, c)) if c.parse::<u64>().is_ok() => {
+                        (s.to_string(), c.parse::<u64>().unwrap_or(1))
+                    }
+                    _ => (fp.to_string(), 1),
+                };
+                let next = loop {
+                    n += 1;
+                    let next = format!("{stem}:{n}");
+                    if !self.seen.contains_key(&h64((rule, next.as_str()))) {
+                        break next;
+                    }
+                };
+                self.seen.insert(h64((rule, next.as_str())), same);
+                Unique::Rename(next)
+            }
+        }
+    }
+
+    /// Checks a result held as a value, renaming its fingerprint when needed; `false` when it
+    /// is to be dropped.
+    pub(crate) fn result(&mut self, r: &mut Value, rules: &[Value]) -> bool {
+        let rule = rule_id(r, rules).unwrap_or("");
         let fp = r
             .pointer("/partialFingerprints/primaryLocationLineHash")
             .and_then(Value::as_str)
             .unwrap_or("");
         let phys = r.pointer("/locations/0/physicalLocation");
-        let same = h64((
+        let same = sameness(
             phys.and_then(|p| p.pointer("/artifactLocation/uri"))
                 .and_then(Value::as_str),
             phys.and_then(|p| p.pointer("/artifactLocation/index"))
@@ -339,48 +468,21 @@ pub fn fill_fingerprints(run: &mut Value, repo: &Repo) -> FingerprintStats {
             phys.and_then(|p| p.pointer("/region/startColumn"))
                 .and_then(Value::as_u64),
             r.pointer("/message/text").and_then(Value::as_str),
-        ));
-        let key = h64((rule, fp));
-        match seen.get(&key) {
-            None => {
-                seen.insert(key, same);
-                keep.push(true);
-            }
-            Some(first) if *first == same => {
-                stats.dropped_duplicates += 1;
-                keep.push(false);
-            }
-            Some(_) => {
-                let (stem, mut n) = match fp.rsplit_once(':') {
-                    Some((s, c)) if c.parse::<u64>().is_ok() => {
-                        (s.to_string(), c.parse::<u64>().unwrap_or(1))
-                    }
-                    _ => (fp.to_string(), 1),
-                };
-                let rule = rule.to_string();
-                let next = loop {
-                    n += 1;
-                    let next = format!("{stem}:{n}");
-                    if !seen.contains_key(&h64((rule.as_str(), next.as_str()))) {
-                        break next;
-                    }
-                };
-                seen.insert(h64((rule.as_str(), next.as_str())), same);
+        );
+        match self.check(rule, fp, same) {
+            Unique::Keep => true,
+            Unique::Drop => false,
+            Unique::Rename(next) => {
                 if let Some(pf) = r
                     .get_mut("partialFingerprints")
                     .and_then(Value::as_object_mut)
                 {
                     pf.insert("primaryLocationLineHash".into(), Value::String(next));
                 }
-                keep.push(true);
+                true
             }
         }
     }
-    if stats.dropped_duplicates > 0 {
-        let mut it = keep.into_iter();
-        results.retain(|_| it.next().unwrap_or(true));
-    }
-    stats
 }
 
 fn truncate_array(v: Option<&mut Value>, max: usize) -> usize {
@@ -418,25 +520,10 @@ pub fn enforce(
     let Some(runs) = log.get_mut("runs").and_then(Value::as_array_mut) else {
         return Ok(dropped);
     };
-    if runs.len() > lim.runs {
-        return Err(SarifError::Limit(format!(
-            "{} runs; GitHub accepts at most {} per file: upload the tools separately (one file per category)",
-            runs.len(),
-            lim.runs
-        )));
-    }
+    check_runs(runs.len(), lim)?;
     for run in runs.iter_mut() {
         let tool = tool_name(run);
-        let ext = run
-            .pointer("/tool/extensions")
-            .and_then(Value::as_array)
-            .map_or(0, Vec::len);
-        if ext > lim.extensions_per_run {
-            return Err(SarifError::Limit(format!(
-                "{tool}: {ext} tool extensions; GitHub accepts at most {}",
-                lim.extensions_per_run
-            )));
-        }
+        check_extensions(run, &tool, lim)?;
         let nrules = run
             .pointer("/tool/driver/rules")
             .and_then(Value::as_array)
@@ -458,18 +545,7 @@ pub fn enforce(
             .and_then(Value::as_array)
             .map_or(0, Vec::len);
         if nres > lim.results_per_run {
-            let sev = severities(run);
-            let mut order: Vec<usize> = (0..nres).collect();
-            order.sort_by(|a, b| {
-                sev[*b]
-                    .partial_cmp(&sev[*a])
-                    .unwrap_or(std::cmp::Ordering::Equal)
-                    .then(a.cmp(b))
-            });
-            let mut keep = vec![false; nres];
-            for i in order.iter().take(lim.results_per_run) {
-                keep[*i] = true;
-            }
+            let keep = keep_most_severe(&severities(run), lim.results_per_run);
             let mut by_level: BTreeMap<String, usize> = BTreeMap::new();
             if let Some(results) = run.get_mut("results").and_then(Value::as_array_mut) {
                 for (r, k) in results.iter().zip(&keep) {
@@ -486,58 +562,135 @@ pub fn enforce(
                     }
                 }
             }
-            let levels: Vec<String> = by_level.iter().map(|(l, n)| format!("{n} {l}")).collect();
-            dropped.push(format!(
-                "{} least severe result(s) of {tool} over GitHub's {} per run ({})",
-                nres - lim.results_per_run,
-                lim.results_per_run,
-                levels.join(", ")
-            ));
+            dropped.push(results_dropped_note(nres, &tool, lim, &by_level));
         }
         let (mut locs, mut flows) = (0usize, 0usize);
         if let Some(results) = run.get_mut("results").and_then(Value::as_array_mut) {
             for r in results.iter_mut() {
-                locs += truncate_array(r.get_mut("locations"), lim.locations_per_result);
-                locs += truncate_array(r.get_mut("relatedLocations"), lim.locations_per_result);
-                flows += cap_thread_flows(r, lim.thread_flow_locations_per_result);
+                let (l, f) = cut_result(r, lim);
+                locs += l;
+                flows += f;
             }
         }
-        if locs > 0 {
-            dropped.push(format!(
-                "{locs} location(s) of {tool} over GitHub's {} per result",
-                lim.locations_per_result
-            ));
-        }
-        if flows > 0 {
-            dropped.push(format!(
-                "{flows} thread-flow location(s) of {tool} over GitHub's {} per result",
-                lim.thread_flow_locations_per_result
-            ));
-        }
-        let mut tags = 0usize;
-        if let Some(rules) = run
-            .pointer_mut("/tool/driver/rules")
-            .and_then(Value::as_array_mut)
-        {
-            for rule in rules.iter_mut() {
-                tags += truncate_array(rule.pointer_mut("/properties/tags"), lim.tags_per_rule);
-                if let Some(Value::String(n)) = rule.get_mut("name")
-                    && n.chars().count() > lim.name_chars
-                {
-                    *n = super::build::cut(n, lim.name_chars);
-                }
-                cut_message(rule.get_mut("shortDescription"), lim.description_chars);
-                cut_message(rule.get_mut("fullDescription"), lim.description_chars);
-            }
-        }
-        if tags > 0 {
-            dropped.push(format!(
-                "{tags} tag(s) of {tool}'s rules over GitHub's {} per rule",
-                lim.tags_per_rule
-            ));
-        }
+        cut_notes(locs, flows, &tool, lim, &mut dropped);
+        cut_rules(run, &tool, lim, &mut dropped);
     }
     Ok(dropped)
+}
+
+/// Over 20 runs is an error.
+pub(crate) fn check_runs(n: usize, lim: &Limits) -> Result<(), SarifError> {
+    if n > lim.runs {
+        return Err(SarifError::Limit(format!(
+            "{n} runs; GitHub accepts at most {} per file: upload the tools separately (one file per category)",
+            lim.runs
+        )));
+    }
+    Ok(())
+}
+
+/// Over 100 extensions is an error.
+pub(crate) fn check_extensions(run: &Value, tool: &str, lim: &Limits) -> Result<(), SarifError> {
+    let ext = run
+        .pointer("/tool/extensions")
+        .and_then(Value::as_array)
+        .map_or(0, Vec::len);
+    if ext > lim.extensions_per_run {
+        return Err(SarifError::Limit(format!(
+            "{tool}: {ext} tool extensions; GitHub accepts at most {}",
+            lim.extensions_per_run
+        )));
+    }
+    Ok(())
+}
+
+/// Which results to keep: the `max` most severe, ties in file order.
+pub(crate) fn keep_most_severe(sev: &[(f64, u8)], max: usize) -> Vec<bool> {
+    let mut order: Vec<usize> = (0..sev.len()).collect();
+    order.sort_by(|a, b| {
+        sev[*b]
+            .partial_cmp(&sev[*a])
+            .unwrap_or(std::cmp::Ordering::Equal)
+            .then(a.cmp(b))
+    });
+    let mut keep = vec![false; sev.len()];
+    for i in order.iter().take(max) {
+        keep[*i] = true;
+    }
+    keep
+}
+
+pub(crate) fn results_dropped_note(
+    nres: usize,
+    tool: &str,
+    lim: &Limits,
+    by_level: &BTreeMap<String, usize>,
+) -> String {
+    let levels: Vec<String> = by_level.iter().map(|(l, n)| format!("{n} {l}")).collect();
+    format!(
+        "{} least severe result(s) of {tool} over GitHub's {} per run ({})",
+        nres - lim.results_per_run,
+        lim.results_per_run,
+        levels.join(", ")
+    )
+}
+
+/// Cuts a result's locations, related locations and thread-flow locations to the limits;
+/// returns (locations cut, thread-flow locations cut).
+pub(crate) fn cut_result(r: &mut Value, lim: &Limits) -> (usize, usize) {
+    let locs = truncate_array(r.get_mut("locations"), lim.locations_per_result)
+        + truncate_array(r.get_mut("relatedLocations"), lim.locations_per_result);
+    (
+        locs,
+        cap_thread_flows(r, lim.thread_flow_locations_per_result),
+    )
+}
+
+pub(crate) fn cut_notes(
+    locs: usize,
+    flows: usize,
+    tool: &str,
+    lim: &Limits,
+    dropped: &mut Vec<String>,
+) {
+    if locs > 0 {
+        dropped.push(format!(
+            "{locs} location(s) of {tool} over GitHub's {} per result",
+            lim.locations_per_result
+        ));
+    }
+    if flows > 0 {
+        dropped.push(format!(
+            "{flows} thread-flow location(s) of {tool} over GitHub's {} per result",
+            lim.thread_flow_locations_per_result
+        ));
+    }
+}
+
+/// Cuts tags, names and descriptions of a run's driver rules to the limits.
+pub(crate) fn cut_rules(run: &mut Value, tool: &str, lim: &Limits, dropped: &mut Vec<String>) {
+    let mut tags = 0usize;
+    if let Some(rules) = run
+        .pointer_mut("/tool/driver/rules")
+        .and_then(Value::as_array_mut)
+    {
+        for rule in rules.iter_mut() {
+            tags += truncate_array(rule.pointer_mut("/properties/tags"), lim.tags_per_rule);
+            if let Some(Value::String(n)) = rule.get_mut("name")
+                && n.chars().count() > lim.name_chars
+            {
+                *n = super::build::cut(n, lim.name_chars);
+            }
+            cut_message(rule.get_mut("shortDescription"), lim.description_chars);
+            cut_message(rule.get_mut("fullDescription"), lim.description_chars);
+        }
+    }
+    if tags > 0 {
+        dropped.push(format!(
+            "{tags} tag(s) of {tool}'s rules over GitHub's {} per rule",
+            lim.tags_per_rule
+        ));
+    }
 }
 
 /// Cuts the thread-flow locations of a result to `max` over all its code flows.

@@ -135,46 +135,64 @@ pub fn merge(logs: Vec<Value>, root: &Path, summary: &mut Summary) -> Value {
             }
         }
     }
-    if merged_runs > 0 {
-        summary.notes.push(format!(
-            "{merged_runs} run(s) merged into a run of the same tool and category"
-        ));
-    }
+    merged_runs_note(merged_runs, summary);
     let resolver = PathResolver::new(root);
     let mut no_location = 0usize;
-    let empty_taken = keys.iter().filter(|(_, c)| c.is_empty()).count() > 1;
-    for (run, (tool, cat)) in runs.iter_mut().zip(&keys) {
-        let cat = if cat.is_empty() && empty_taken {
-            super::build::default_category(tool)
-        } else {
-            cat.clone()
-        };
-        if let Some(obj) = run.as_object_mut() {
-            let ad = obj
-                .entry("automationDetails")
-                .or_insert_with(|| Value::Object(Map::new()));
-            if let Some(ad) = ad.as_object_mut() {
-                let id = if cat.is_empty() {
-                    super::build::automation_id(&super::build::default_category(tool))
-                } else {
-                    super::build::automation_id(&cat)
-                };
-                ad.insert("id".into(), Value::String(id));
-            }
-        }
+    let empty_taken = empty_category_taken(&keys);
+    for (run, key) in runs.iter_mut().zip(&keys) {
+        set_category(run, key, empty_taken);
         no_location += normalise(run, &resolver);
     }
-    if no_location > 0 {
-        summary.dropped.push(format!(
-            "{no_location} result(s) without a location URI (GitHub rejects them)"
-        ));
-    }
+    no_location_note(no_location, summary);
     // Built by hand: `json!` would copy every run through `to_value`.
     let mut log = Map::new();
     log.insert("$schema".into(), Value::String(super::SCHEMA_URI.into()));
     log.insert("version".into(), Value::String("2.1.0".into()));
     log.insert("runs".into(), Value::Array(runs));
     Value::Object(log)
+}
+
+pub(crate) fn merged_runs_note(merged_runs: usize, summary: &mut Summary) {
+    if merged_runs > 0 {
+        summary.notes.push(format!(
+            "{merged_runs} run(s) merged into a run of the same tool and category"
+        ));
+    }
+}
+
+pub(crate) fn no_location_note(no_location: usize, summary: &mut Summary) {
+    if no_location > 0 {
+        summary.dropped.push(format!(
+            "{no_location} result(s) without a location URI (GitHub rejects them)"
+        ));
+    }
+}
+
+/// Whether more than one (tool, category) group has the empty category.
+pub(crate) fn empty_category_taken(keys: &[(String, String)]) -> bool {
+    keys.iter().filter(|(_, c)| c.is_empty()).count() > 1
+}
+
+/// Sets `automationDetails.id` of a merged run from its group's (tool, category).
+pub(crate) fn set_category(run: &mut Value, (tool, cat): &(String, String), empty_taken: bool) {
+    let cat = if cat.is_empty() && empty_taken {
+        super::build::default_category(tool)
+    } else {
+        cat.clone()
+    };
+    if let Some(obj) = run.as_object_mut() {
+        let ad = obj
+            .entry("automationDetails")
+            .or_insert_with(|| Value::Object(Map::new()));
+        if let Some(ad) = ad.as_object_mut() {
+            let id = if cat.is_empty() {
+                super::build::automation_id(&super::build::default_category(tool))
+            } else {
+                super::build::automation_id(&cat)
+            };
+            ad.insert("id".into(), Value::String(id));
+        }
+    }
 }
 
 /// The array under `key`, created (or replaced when it is not an array) as needed; `None`
@@ -216,7 +234,36 @@ fn union_rules(base: &mut Vec<Value>, rules: Vec<Value>) -> Vec<usize> {
         .collect()
 }
 
+/// How the indices of a run added to a group map into the group's base run.
+#[derive(Default)]
+pub(crate) struct Remap {
+    /// Driver rule index → merged index.
+    driver: Vec<usize>,
+    /// Extension index → (merged extension index, its rule map).
+    exts: Vec<(usize, Vec<usize>)>,
+    /// Artifact index → merged index (empty when the run had no artifacts).
+    pub(crate) arts: Vec<usize>,
+}
+
 fn add_run(base: &mut Value, mut run: Value) {
+    let map = add_run_skeleton(base, &mut run);
+    let results = match run.get_mut("results").map(Value::take) {
+        Some(Value::Array(a)) => a,
+        _ => Vec::new(),
+    };
+    let Some(out) = array(base, "results") else {
+        return;
+    };
+    out.reserve(results.len());
+    for mut r in results {
+        remap_result(&mut r, &map);
+        out.push(r);
+    }
+}
+
+/// Adds everything of `run` but its results to `base` (rules, extensions, artifacts,
+/// invocations, base ids) and says how the run's indices map.
+pub(crate) fn add_run_skeleton(base: &mut Value, run: &mut Value) -> Remap {
     let driver_rules = run
         .pointer_mut("/tool/driver/rules")
         .map(Value::take)
@@ -310,20 +357,18 @@ fn add_run(base: &mut Value, mut run: Value) {
             }
         }
     }
-    let results = match run.get_mut("results").map(Value::take) {
-        Some(Value::Array(a)) => a,
-        _ => Vec::new(),
-    };
-    let Some(out) = array(base, "results") else {
-        return;
-    };
-    out.reserve(results.len());
-    for mut r in results {
-        remap_rule(&mut r, &driver_map, &ext_map);
-        if !art_map.is_empty() {
-            remap_artifacts(&mut r, &art_map);
-        }
-        out.push(r);
+    Remap {
+        driver: driver_map,
+        exts: ext_map,
+        arts: art_map,
+    }
+}
+
+/// Rewrites a result of an added run to the indices of the merged run.
+pub(crate) fn remap_result(r: &mut Value, map: &Remap) {
+    remap_rule(r, &map.driver, &map.exts);
+    if !map.arts.is_empty() {
+        remap_artifacts(r, &map.arts);
     }
 }
 
@@ -384,41 +429,53 @@ fn remap_artifacts(v: &mut Value, map: &[usize]) {
 /// Replaces thread-flow locations that point into `run.threadFlowLocations` with the
 /// location they point at (GitHub does not follow the index: GH1002).
 fn inline_thread_flow_locations(run: &mut Value) {
-    let shared = match run.get("threadFlowLocations") {
-        Some(Value::Array(a)) if !a.is_empty() => a.clone(),
-        _ => return,
+    let Some(shared) = shared_thread_flow_locations(run) else {
+        return;
     };
     let Some(results) = run.get_mut("results").and_then(Value::as_array_mut) else {
         return;
     };
     for r in results {
-        let Some(flows) = r.get_mut("codeFlows").and_then(Value::as_array_mut) else {
+        inline_result_thread_flow_locations(r, &shared);
+    }
+}
+
+/// `run.threadFlowLocations`, when it lists any.
+pub(crate) fn shared_thread_flow_locations(run: &Value) -> Option<Vec<Value>> {
+    match run.get("threadFlowLocations") {
+        Some(Value::Array(a)) if !a.is_empty() => Some(a.clone()),
+        _ => None,
+    }
+}
+
+/// [`inline_thread_flow_locations`] for one result.
+pub(crate) fn inline_result_thread_flow_locations(r: &mut Value, shared: &[Value]) {
+    let Some(flows) = r.get_mut("codeFlows").and_then(Value::as_array_mut) else {
+        return;
+    };
+    for cf in flows {
+        let Some(tfs) = cf.get_mut("threadFlows").and_then(Value::as_array_mut) else {
             continue;
         };
-        for cf in flows {
-            let Some(tfs) = cf.get_mut("threadFlows").and_then(Value::as_array_mut) else {
+        for tf in tfs {
+            let Some(locs) = tf.get_mut("locations").and_then(Value::as_array_mut) else {
                 continue;
             };
-            for tf in tfs {
-                let Some(locs) = tf.get_mut("locations").and_then(Value::as_array_mut) else {
+            for l in locs {
+                let Some(obj) = l.as_object_mut() else {
                     continue;
                 };
-                for l in locs {
-                    let Some(obj) = l.as_object_mut() else {
-                        continue;
-                    };
-                    let Some(i) = obj
-                        .get("index")
-                        .and_then(Value::as_u64)
-                        .and_then(|i| usize::try_from(i).ok())
-                    else {
-                        continue;
-                    };
-                    obj.remove("index");
-                    if let Some(Value::Object(src)) = shared.get(i) {
-                        for (k, v) in src {
-                            obj.entry(k.clone()).or_insert_with(|| v.clone());
-                        }
+                let Some(i) = obj
+                    .get("index")
+                    .and_then(Value::as_u64)
+                    .and_then(|i| usize::try_from(i).ok())
+                else {
+                    continue;
+                };
+                obj.remove("index");
+                if let Some(Value::Object(src)) = shared.get(i) {
+                    for (k, v) in src {
+                        obj.entry(k.clone()).or_insert_with(|| v.clone());
                     }
                 }
             }
@@ -429,93 +486,137 @@ fn inline_thread_flow_locations(run: &mut Value) {
 /// Normalises one run in place (see the module documentation); returns how many results
 /// were dropped for having no location URI.
 fn normalise(run: &mut Value, resolver: &PathResolver) -> usize {
-    let tool = limits::tool_name(run);
-    let artifacts: Vec<Value> = run
-        .get("artifacts")
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default();
-    // Rules: describe every rule id results use.
-    let mut driver_rules: Vec<Value> = match run.pointer_mut("/tool/driver/rules").map(Value::take)
-    {
-        Some(Value::Array(a)) => a,
-        _ => Vec::new(),
-    };
-    let mut index: HashMap<String, usize> = driver_rules
-        .iter()
-        .enumerate()
-        .filter_map(|(i, r)| Some((r.get("id")?.as_str()?.to_string(), i)))
-        .collect();
-    let mut dropped = 0usize;
+    let mut n = Normaliser::new(run);
     if let Some(results) = run.get_mut("results").and_then(Value::as_array_mut) {
-        results.retain(|r| {
-            let has_uri = r
-                .get("locations")
-                .and_then(Value::as_array)
-                .is_some_and(|ls| {
-                    !ls.is_empty()
-                        && ls.iter().all(|l| {
-                            let a = l.pointer("/physicalLocation/artifactLocation");
-                            a.and_then(|a| a.get("uri")).is_some_and(Value::is_string)
-                                || a.and_then(|a| a.get("index"))
-                                    .and_then(Value::as_u64)
-                                    .and_then(|i| artifacts.get(usize::try_from(i).ok()?))
-                                    .and_then(|x| x.pointer("/location/uri"))
-                                    .is_some_and(Value::is_string)
-                        })
-                });
-            if !has_uri {
-                dropped += 1;
-            }
-            has_uri
-        });
-        for r in results.iter_mut() {
-            let in_ext = r.pointer("/rule/toolComponent").is_some();
-            if !in_ext {
-                let id = limits::rule_id(r, &driver_rules).map(str::to_string);
-                if let Some(id) = id {
-                    let ix = *index.entry(id.clone()).or_insert_with(|| {
-                        driver_rules.push(json!({ "id": id }));
-                        driver_rules.len() - 1
-                    });
-                    if let Some(o) = r.as_object_mut() {
-                        if o.get("ruleId").and_then(Value::as_str) != Some(id.as_str()) {
-                            o.insert("ruleId".into(), Value::String(id));
-                        }
-                        if o.get("ruleIndex").and_then(Value::as_u64) != Some(ix as u64) {
-                            o.insert("ruleIndex".into(), Value::from(ix as u64));
-                        }
-                        if let Some(Value::Object(rule)) = o.get_mut("rule") {
-                            rule.insert("index".into(), Value::from(ix as u64));
-                        }
+        results.retain_mut(|r| n.result(r, resolver));
+    }
+    n.finish(run)
+}
+
+/// The normalisation of one merged run, a result at a time: the run's driver rules are taken
+/// out by [`Normaliser::new`], grow as results name new rule ids, and are put back, described,
+/// by [`Normaliser::finish`].
+pub(crate) struct Normaliser {
+    tool: String,
+    artifacts: Vec<Value>,
+    rules: Vec<Value>,
+    index: HashMap<String, usize>,
+    dropped: usize,
+}
+
+impl Normaliser {
+    pub(crate) fn new(run: &mut Value) -> Self {
+        let tool = limits::tool_name(run);
+        let artifacts: Vec<Value> = run
+            .get("artifacts")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        // Rules: describe every rule id results use.
+        let rules: Vec<Value> = match run.pointer_mut("/tool/driver/rules").map(Value::take) {
+            Some(Value::Array(a)) => a,
+            _ => Vec::new(),
+        };
+        let index: HashMap<String, usize> = rules
+            .iter()
+            .enumerate()
+            .filter_map(|(i, r)| Some((r.get("id")?.as_str()?.to_string(), i)))
+            .collect();
+        Normaliser {
+            tool,
+            artifacts,
+            rules,
+            index,
+            dropped: 0,
+        }
+    }
+
+    /// The index of rule `id` in the merged driver rules (a bare rule is added for a new id).
+    pub(crate) fn rule_index(&mut self, id: &str) -> usize {
+        if let Some(i) = self.index.get(id) {
+            return *i;
+        }
+        self.rules.push(json!({ "id": id }));
+        let ix = self.rules.len() - 1;
+        self.index.insert(id.to_string(), ix);
+        ix
+    }
+
+    /// Normalises one result; `false` when it must be dropped (no location URI).
+    pub(crate) fn result(&mut self, r: &mut Value, resolver: &PathResolver) -> bool {
+        let artifacts = &self.artifacts;
+        let has_uri = r
+            .get("locations")
+            .and_then(Value::as_array)
+            .is_some_and(|ls| {
+                !ls.is_empty()
+                    && ls.iter().all(|l| {
+                        let a = l.pointer("/physicalLocation/artifactLocation");
+                        a.and_then(|a| a.get("uri")).is_some_and(Value::is_string)
+                            || a.and_then(|a| a.get("index"))
+                                .and_then(Value::as_u64)
+                                .and_then(|i| artifacts.get(usize::try_from(i).ok()?))
+                                .and_then(|x| x.pointer("/location/uri"))
+                                .is_some_and(Value::is_string)
+                    })
+            });
+        if !has_uri {
+            self.dropped += 1;
+            return false;
+        }
+        let in_ext = r.pointer("/rule/toolComponent").is_some();
+        if !in_ext {
+            let id = limits::rule_id(r, &self.rules).map(str::to_string);
+            if let Some(id) = id {
+                let ix = self.rule_index(&id);
+                if let Some(o) = r.as_object_mut() {
+                    if o.get("ruleId").and_then(Value::as_str) != Some(id.as_str()) {
+                        o.insert("ruleId".into(), Value::String(id));
+                    }
+                    if o.get("ruleIndex").and_then(Value::as_u64) != Some(ix as u64) {
+                        o.insert("ruleIndex".into(), Value::from(ix as u64));
+                    }
+                    if let Some(Value::Object(rule)) = o.get_mut("rule") {
+                        rule.insert("index".into(), Value::from(ix as u64));
                     }
                 }
             }
-            flatten_message(r, &driver_rules);
-            fix_locations(r, resolver, &artifacts);
         }
+        flatten_message(r, &self.rules);
+        fix_locations(r, resolver, &self.artifacts);
+        true
     }
-    for rule in driver_rules.iter_mut() {
-        describe_rule(rule, &tool);
-    }
-    if let Some(d) = run.pointer_mut("/tool/driver")
-        && let Some(o) = d.as_object_mut()
-    {
-        o.insert("rules".into(), Value::Array(driver_rules));
-    }
-    if let Some(exts) = run
-        .pointer_mut("/tool/extensions")
-        .and_then(Value::as_array_mut)
-    {
-        for e in exts {
-            if let Some(rules) = e.get_mut("rules").and_then(Value::as_array_mut) {
-                for rule in rules {
-                    describe_rule(rule, &tool);
+
+    /// Puts the rules back, described; returns how many results were dropped.
+    pub(crate) fn finish(self, run: &mut Value) -> usize {
+        let Normaliser {
+            tool,
+            mut rules,
+            dropped,
+            ..
+        } = self;
+        for rule in rules.iter_mut() {
+            describe_rule(rule, &tool);
+        }
+        if let Some(d) = run.pointer_mut("/tool/driver")
+            && let Some(o) = d.as_object_mut()
+        {
+            o.insert("rules".into(), Value::Array(rules));
+        }
+        if let Some(exts) = run
+            .pointer_mut("/tool/extensions")
+            .and_then(Value::as_array_mut)
+        {
+            for e in exts {
+                if let Some(rules) = e.get_mut("rules").and_then(Value::as_array_mut) {
+                    for rule in rules {
+                        describe_rule(rule, &tool);
+                    }
                 }
             }
         }
+        dropped
     }
-    dropped
 }
 
 fn text_of(v: Option<&Value>) -> Option<String> {
@@ -717,8 +818,12 @@ fn fix_locations(r: &mut Value, resolver: &PathResolver, artifacts: &[Value]) {
 /// A repository-relative path for an absolute `file:` URI or path: the repository file it
 /// names (also when it was written on another machine, see [`PathResolver`]), else the path
 /// made relative. `None` for relative URIs (kept) and other schemes.
-fn repo_uri(uri: &str, resolver: &PathResolver) -> Option<String> {
-    let path = if uri.len() > 5 && uri[..5].eq_ignore_ascii_case("file:") {
+pub(crate) fn repo_uri(uri: &str, resolver: &PathResolver) -> Option<String> {
+    let path = if uri.len() > 5
+        && uri
+            .get(..5)
+            .is_some_and(|s| s.eq_ignore_ascii_case("file:"))
+    {
         let rest = &uri[5..];
         let rest = rest
             .strip_prefix("//localhost")

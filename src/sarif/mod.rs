@@ -7,11 +7,13 @@
 //! on the JSON value of the log, so the two commands produce files with the same guarantees.
 
 pub mod build;
+pub mod fastmerge;
 pub mod fingerprint;
 pub mod gzip;
 pub mod limits;
 pub mod merge;
 mod scan;
+pub mod schema;
 pub mod validate;
 
 use serde::Serialize;

@@ -575,7 +575,7 @@ pub fn locate(bytes: &[u8], pointer: &str) -> Option<usize> {
     }
 }
 
-fn skip_ws(b: &[u8], mut i: usize) -> usize {
+pub(super) fn skip_ws(b: &[u8], mut i: usize) -> usize {
     while i < b.len() && matches!(b[i], b' ' | b'\t' | b'\n' | b'\r') {
         i += 1;
     }
@@ -583,7 +583,7 @@ fn skip_ws(b: &[u8], mut i: usize) -> usize {
 }
 
 /// The end (exclusive) of the value starting at `i`.
-fn slice_skip(b: &[u8], i: usize) -> Option<usize> {
+pub(super) fn slice_skip(b: &[u8], i: usize) -> Option<usize> {
     let first = *b.get(i)?;
     match first {
         b'{' | b'[' | b'"' => {

@@ -6,7 +6,7 @@
 //!
 //! Rules, named as the SARIF SDK (`Sarif.Multitool validate --rule-kind Ghas`) names them,
 //! with its message ids and arguments (first argument: the SDK-style path of the node):
-//! - `schema`: the OASIS schema (`schemas/sarif-2.1.0.json`, draft-04), error.
+//! - `schema`: the OASIS schema (draft-04, see [`super::schema`]), error.
 //! - GH1001 every result has `locations`, not empty, each with
 //!   `physicalLocation.artifactLocation.uri` (also `relatedLocations`); GH1002 no
 //!   thread-flow location refers to `run.threadFlowLocations` by `index`; GH1003 every
@@ -38,9 +38,6 @@ use std::collections::HashMap;
 use std::io::BufRead;
 use std::path::Path;
 use std::sync::OnceLock;
-
-/// The OASIS SARIF 2.1.0 schema (errata 01), as published.
-pub const SCHEMA: &str = include_str!("../../schemas/sarif-2.1.0.json");
 
 /// Array limits of GH1004 and the other checks' limits.
 #[derive(Debug, Clone)]
@@ -164,7 +161,7 @@ pub enum ValidateError {
 fn schema_validators() -> Option<&'static (jsonschema::Validator, jsonschema::Validator)> {
     static V: OnceLock<Option<(jsonschema::Validator, jsonschema::Validator)>> = OnceLock::new();
     V.get_or_init(|| {
-        let schema: Value = serde_json::from_str(SCHEMA).ok()?;
+        let schema = super::schema::sarif_schema();
         let full = jsonschema::draft4::new(&schema).ok()?;
         // The same document with its root replaced by a reference to `result`, so results are
         // checked one by one against the definitions of the same schema.
@@ -337,20 +334,32 @@ pub fn validate_reader(
     };
     // Results are parsed and checked on a second thread while this one reads, splits and
     // estimates the compressed size: the two halves take about the same time.
-    let (tx, rx) = std::sync::mpsc::sync_channel::<Piece>(256);
+    // Pieces go over in batches: one hand-over per result cost more in thread switches than
+    // the checks of small results.
+    const BATCH: usize = 64;
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Piece>>(8);
     let worker_opts = opts.clone();
     let worker = std::thread::spawn(move || {
         let mut w = ResultChecks::default();
-        for p in rx {
-            w.check(p, validators, &worker_opts);
+        for batch in rx {
+            for p in batch {
+                w.check(p, validators, &worker_opts);
+            }
         }
         w
     });
     let mut gz = super::gzip::GzipSize::default();
     let mut observe = |b: &[u8]| gz.update(b);
+    let mut batch: Vec<Piece> = Vec::with_capacity(BATCH);
     let scanned = scan::scan(input, &mut observe, |p: Piece| {
-        let _ = tx.send(p);
+        batch.push(p);
+        if batch.len() == BATCH {
+            let _ = tx.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)));
+        }
     });
+    if !batch.is_empty() {
+        let _ = tx.send(batch);
+    }
     drop(tx);
     let checks = worker.join().unwrap_or_default();
     let (mut problems, mut runs_info) = (checks.problems, checks.runs_info);
@@ -916,7 +925,10 @@ fn check_skeleton(
             .collect();
         if let Some(info) = runs_info.get_mut(r) {
             for (ptr, uri, pos) in std::mem::take(&mut info.absolute) {
-                let file = uri.len() > 5 && uri[..5].eq_ignore_ascii_case("file:");
+                let file = uri.len() > 5
+                    && uri
+                        .get(..5)
+                        .is_some_and(|s| s.eq_ignore_ascii_case("file:"));
                 let (rule, extra, message) = if file {
                     let under = work_dirs.iter().any(|w| {
                         let w = if w.ends_with('/') {

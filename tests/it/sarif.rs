@@ -471,8 +471,63 @@ fn embedded_schema_is_the_oasis_one() {
     let Some(p) = shared("schemas/sarif-2.1.0.json") else {
         return;
     };
-    let theirs = std::fs::read_to_string(p).expect("read");
-    assert_eq!(validate::SCHEMA, theirs);
+    // The published schema, its descriptions and titles left out (keywords only: a member
+    // named "description" in `properties` stays).
+    fn constraints(v: &Value, in_names: bool) -> Value {
+        match v {
+            Value::Object(m) => Value::Object(
+                m.iter()
+                    .filter(|(k, _)| in_names || (*k != "description" && *k != "title"))
+                    .map(|(k, x)| {
+                        let names = !in_names && (k == "properties" || k == "definitions");
+                        (k.clone(), constraints(x, names))
+                    })
+                    .collect(),
+            ),
+            Value::Array(a) => Value::Array(a.iter().map(|x| constraints(x, false)).collect()),
+            x => x.clone(),
+        }
+    }
+    let published = json(&p);
+    let theirs = constraints(&published, false);
+    let ours = shipgate::sarif::schema::sarif_schema();
+    assert_eq!(ours, theirs);
+    // The published file itself, compiled: shipgate's SARIF passes it, a log it rejects is
+    // rejected by `sarif validate` too.
+    let schema = jsonschema::draft4::new(&published).expect("the published schema compiles");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("eslint.sarif");
+    let log = convert(
+        &fixture("real/eslint/eslint.json"),
+        &repo().join("scripts/fixture-projects/js"),
+        &out,
+        &[],
+    );
+    assert!(schema.is_valid(&log));
+    let bad = json!({"version": "2.1.0", "runs": [{"tool": {"driver": {}}, "results": [{"message": {"text": "m"}, "level": "severe"}]}]});
+    assert!(!schema.is_valid(&bad));
+    let bad_file = dir.path().join("bad.sarif");
+    std::fs::write(&bad_file, bad.to_string()).expect("write");
+    let report = validate::validate_file(&bad_file, &Options::default()).expect("validate");
+    let schema_problems: BTreeSet<&str> = report
+        .problems
+        .iter()
+        .filter(|p| p.rule == "schema")
+        .map(|p| p.pointer.as_str())
+        .collect();
+    let expected: BTreeSet<String> = schema
+        .iter_errors(&bad)
+        .map(|e| e.instance_path().as_str().to_string())
+        .collect();
+    assert_eq!(
+        schema_problems,
+        expected.iter().map(String::as_str).collect::<BTreeSet<_>>()
+    );
+    // Every definition is there and the published file has no keyword the Rust form lacks.
+    assert_eq!(
+        ours["definitions"].as_object().map(|d| d.len()),
+        theirs["definitions"].as_object().map(|d| d.len())
+    );
 }
 
 #[test]
@@ -860,11 +915,11 @@ fn bad_input_is_refused_with_exit_2() {
         .expect("sparse 500 MB file");
     let huge = huge.to_str().expect("p").to_string();
     for (file, expect) in [
-        (&not_json, "not JSON"),
-        (&unknown, "SARIF"),
-        (&sarif1, "1.0.0"),
+        (&not_json, "JSON"),
+        (&unknown, "not a SARIF log"),
+        (&sarif1, "SARIF version \"1.0.0\""),
         (&truncated, "truncated"),
-        (&huge, "huge.sarif"),
+        (&huge, "JSON"),
     ] {
         for cmd in [
             vec!["sarif", "validate", file.as_str()],
@@ -878,7 +933,16 @@ fn bad_input_is_refused_with_exit_2() {
                 err.contains("error:") && !err.contains("panicked"),
                 "{cmd:?}: {err}"
             );
-            let _ = expect;
+            // The file named; validate and merge read it as SARIF and say what is wrong
+            // (convert first detects the format and says it knows none).
+            let name = Path::new(file)
+                .file_name()
+                .and_then(|n| n.to_str())
+                .expect("name");
+            assert!(err.contains(name), "{cmd:?}: {err}");
+            if cmd[1] != "convert" {
+                assert!(err.contains(expect), "{cmd:?}: {err}");
+            }
             assert!(!dir.path().join("o.sarif").exists(), "{cmd:?} wrote output");
         }
     }
@@ -1040,6 +1104,233 @@ fn native_scanner_json_converts_like_the_tools_own_sarif() {
         5,
         "Trivy, Grype image and directory, gitleaks, Semgrep"
     );
+    if let Some(errors) = multitool_errors(&outputs) {
+        assert_eq!(errors, Vec::<String>::new());
+    }
+}
+
+/// Merges with the general path (every result a value) and with the fast path (results kept
+/// as their bytes where nothing changes); both outputs parsed, and the summaries.
+fn both_merges(
+    files: &[PathBuf],
+    root: &Path,
+    lim: &shipgate::sarif::limits::Limits,
+) -> (
+    Value,
+    Value,
+    shipgate::sarif::Summary,
+    shipgate::sarif::Summary,
+    Option<shipgate::sarif::fastmerge::FastStats>,
+) {
+    use shipgate::sarif::{Repo, Summary, fastmerge, finish, merge};
+    let repo = Repo::new(root);
+    let mut general = Summary::default();
+    let logs = files
+        .iter()
+        .map(|p| merge::read_log(p).expect("read"))
+        .collect();
+    let mut log = merge::merge(logs, root, &mut general);
+    let bytes = finish(&mut log, &repo, lim, false, &mut general).expect("finish");
+    let slow: Value = serde_json::from_slice(&bytes).expect("general output");
+    let buf = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
+    struct Sink(std::rc::Rc<std::cell::RefCell<Vec<u8>>>);
+    impl std::io::Write for Sink {
+        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+            self.0.borrow_mut().extend_from_slice(b);
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let b2 = buf.clone();
+    let mut open =
+        move || -> std::io::Result<Box<dyn std::io::Write>> { Ok(Box::new(Sink(b2.clone()))) };
+    let mut fast_summary = Summary::default();
+    let stats =
+        fastmerge::merge_files(files, root, &repo, lim, "out", &mut open, &mut fast_summary)
+            .expect("fast merge");
+    let fast = if stats.is_some() {
+        serde_json::from_slice(&buf.borrow()).expect("fast output")
+    } else {
+        Value::Null
+    };
+    (slow, fast, general, fast_summary, stats)
+}
+
+const LEVELS: [&str; 3] = ["error", "warning", "note"];
+
+/// A scanner-like log (fingerprints, related locations, code flows on some results), as
+/// `scripts/bench/gen_sarif.py` writes them, small.
+fn scanner_like(n: usize, rules: &[usize], tool: &str, category: &str) -> Value {
+    let rules_json: Vec<Value> = rules
+        .iter()
+        .map(|i| {
+            let level = LEVELS[i % 3];
+            json!({"id": format!("SEC{i:04}"), "name": format!("Rule{i}"),
+                   "shortDescription": {"text": format!("rule {i}")},
+                   "defaultConfiguration": {"level": level},
+                   "properties": {"security-severity": format!("{:.1}", (i % 100) as f64 / 10.0 + 0.1)}})
+        })
+        .collect();
+    let results: Vec<Value> = (0..n)
+        .map(|i| {
+            let r = rules[i % rules.len()];
+            let loc = json!({"physicalLocation": {"artifactLocation": {"uri": format!("src/f{}.py", i % 17), "uriBaseId": "%SRCROOT%"},
+                             "region": {"startLine": i % 300 + 1, "startColumn": 5, "snippet": {"text": "x = f(q)"}}}});
+            let mut res = json!({
+                "ruleId": format!("SEC{r:04}"),
+                "ruleIndex": i % rules.len(),
+                "message": {"text": format!("finding {i}")},
+                "locations": [loc],
+                "relatedLocations": [{"id": 1, "message": {"text": "source"}, "physicalLocation": {"artifactLocation": {"uri": "src/in.py"}, "region": {"startLine": 3}}}],
+                "partialFingerprints": {"primaryLocationLineHash": format!("{:x}:1", (i * 7919) % 1000)},
+            });
+            if i % 3 == 0 {
+                res["level"] = json!(LEVELS[i / 3 % 3]);
+            }
+            if i % 10 == 0 {
+                res["codeFlows"] = json!([{"threadFlows": [{"locations": [{"location": loc}, {"location": loc}]}]}]);
+            }
+            res
+        })
+        .collect();
+    json!({"version": "2.1.0", "runs": [{"tool": {"driver": {"name": tool, "rules": rules_json}},
+           "automationDetails": {"id": format!("{category}/")}, "results": results}]})
+}
+
+#[test]
+fn fast_merge_writes_what_the_general_path_writes() {
+    use shipgate::sarif::limits::Limits;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = repo().join("scripts/fixture-projects/js");
+    // Real SARIF: the tools' own files in the repository and the shared scanner pairs and SDK
+    // cases where present.
+    let mut real: Vec<PathBuf> = ["eslint", "ruff", "semgrep", "checkov", "hadolint"]
+        .iter()
+        .map(|t| fixture(&format!("real/{t}/{t}.sarif")))
+        .collect();
+    for sub in [
+        "fixtures/sarif-pairs",
+        "fixtures/sarif-validation/validate/Inputs",
+    ] {
+        if let Some(d) = shared(sub) {
+            let mut found = Vec::new();
+            let mut stack = vec![d];
+            while let Some(d) = stack.pop() {
+                for e in std::fs::read_dir(&d).expect("dir").flatten() {
+                    let p = e.path();
+                    if p.is_dir() {
+                        stack.push(p);
+                    } else if p.extension().is_some_and(|x| x == "sarif") {
+                        found.push(p);
+                    }
+                }
+            }
+            found.sort();
+            real.extend(found);
+        }
+    }
+    // Generated: two files of one tool and category whose rules differ (the second file's
+    // results get new rule indices), one of another category, and duplicates.
+    let gen_files: Vec<PathBuf> = [
+        scanner_like(400, &[0, 1, 2, 3, 4, 5], "Scan", "a"),
+        scanner_like(300, &[7, 3, 8, 0], "Scan", "a"),
+        scanner_like(200, &[1, 2], "Scan", "b"),
+    ]
+    .iter()
+    .enumerate()
+    .map(|(i, log)| {
+        let p = dir.path().join(format!("gen{i}.sarif"));
+        std::fs::write(&p, serde_json::to_string_pretty(log).expect("json")).expect("write");
+        p
+    })
+    .collect();
+    let mut cases: Vec<(Vec<PathBuf>, Limits)> = real
+        .iter()
+        .map(|p| (vec![p.clone()], Limits::default()))
+        .collect();
+    cases.push((real.clone(), Limits::default()));
+    cases.push(([real.clone(), real.clone()].concat(), Limits::default()));
+    cases.push((gen_files.clone(), Limits::default()));
+    let mut gen_twice = gen_files.clone();
+    gen_twice.push(gen_files[1].clone());
+    cases.push((gen_twice, Limits::default()));
+    // Limits that cut: results per run (most severe kept), locations per result.
+    cases.push((
+        gen_files.clone(),
+        Limits {
+            results_per_run: 250,
+            locations_per_result: 1,
+            thread_flow_locations_per_result: 1,
+            tags_per_rule: 1,
+            ..Limits::default()
+        },
+    ));
+    // Results without fingerprints or rule indices (both computed and written in).
+    let plain = dir.path().join("plain.sarif");
+    std::fs::write(&plain, generated(500, 7, "Plain").to_string()).expect("write");
+    cases.push((vec![plain.clone(), gen_files[0].clone()], Limits::default()));
+    let mut raw_total = 0;
+    for (files, lim) in &cases {
+        let (slow, fast, s1, s2, stats) = both_merges(files, &root, lim);
+        let names: Vec<_> = files.iter().filter_map(|p| p.file_name()).collect();
+        assert!(stats.is_some(), "the fast path handed over {names:?}");
+        assert_eq!(fast, slow, "{names:?}");
+        assert_eq!(s2.dropped, s1.dropped, "{names:?}");
+        assert_eq!(s2.notes, s1.notes, "{names:?}");
+        assert_eq!(
+            serde_json::to_value(&s2.runs).expect("runs"),
+            serde_json::to_value(&s1.runs).expect("runs"),
+            "{names:?}"
+        );
+        raw_total += stats.map_or(0, |s| s.raw);
+    }
+    // The generated results need nothing but (for the second file) a new rule index, or (the
+    // plain file) a rule index and a fingerprint: all are kept as their bytes, patched.
+    let (_, _, _, _, stats) = both_merges(&gen_files, &root, &Limits::default());
+    let stats = stats.expect("fast");
+    assert_eq!((stats.raw, stats.parsed), (900, 0));
+    let (_, _, _, _, stats) = both_merges(&[plain], &root, &Limits::default());
+    assert_eq!(stats.map(|s| (s.raw, s.parsed)), Some((500, 0)));
+    assert!(raw_total > 0);
+    // Over the compressed-size limit, the general path does the dropping.
+    let small = Limits {
+        gzip_bytes: 20_000,
+        ..Limits::default()
+    };
+    let (_, _, _, _, stats) = both_merges(&gen_files, &root, &small);
+    assert_eq!(stats, None);
+}
+
+/// The security scanners' own reports (tests/fixtures/real, made on
+/// scripts/fixture-projects/security by scripts/fixtures.sh; npm audit and pip-audit written
+/// from their documented output, marked so there) convert to SARIF that shipgate's validator
+/// and the SARIF SDK's GitHub rules accept.
+#[test]
+fn scanner_reports_convert_to_sarif_github_accepts() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = repo().join("scripts/fixture-projects/security");
+    let mut outputs = Vec::new();
+    for rel in [
+        "bandit/bandit.json",
+        "checkov/checkov.json",
+        "semgrep/semgrep.json",
+        "hadolint/hadolint.json",
+        "shellcheck/shellcheck.json",
+        "cargo-audit/cargo-audit.json",
+        "pip-audit/pip-audit.json",
+        "npm-audit/npm-audit.json",
+    ] {
+        let out = dir
+            .path()
+            .join(format!("{}.sarif", rel.replace(['/', '.'], "_")));
+        let log = convert(&fixture(&format!("real/{rel}")), &root, &out, &[]);
+        let n = assert_github_ready(&log, rel);
+        assert!(n > 0, "{rel}: no result");
+        assert_eq!(own_errors(&out), Vec::<String>::new(), "{rel}");
+        outputs.push(out);
+    }
     if let Some(errors) = multitool_errors(&outputs) {
         assert_eq!(errors, Vec::<String>::new());
     }
