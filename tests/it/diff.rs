@@ -1710,6 +1710,47 @@ fn baseline_read_from_the_base_commits_check_run() {
         (Some(2), Some(2))
     );
 
+    // A digest of another version on the base commit's run (a newer shipgate wrote it): a
+    // notice, the comparison skipped, a pass.
+    shipgate::install_crypto_provider();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let status = rt.block_on(async {
+        reqwest::Client::new()
+            .post(format!("{}/repos/octo/app/check-runs", gh.url()))
+            .bearer_auth("ghs_baseline_write")
+            .header("user-agent", "shipgate-test")
+            .header("accept", "application/vnd.github+json")
+            .json(&json!({
+                "name": "shipgate", "head_sha": base2, "status": "completed", "conclusion": "success",
+                "output": {"title": "Passed", "summary": "score 90", "text": "note\n\n<!-- shipgate-baseline:v2:AAAA -->"},
+            }))
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16()
+    });
+    assert_eq!(status, 201);
+    let (o, r) = gate_published(
+        &gh,
+        dir,
+        &["--config", &cfg, "--coverage", &cov],
+        "pull_request",
+        &pr2,
+        &head2,
+        "refs/pull/6/merge",
+    );
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("cannot be read (baseline digest version 2; this shipgate reads version 1): the comparison is skipped"),
+        "{err}"
+    );
+    assert!(r["verdict"].get("comparison").is_none());
+
     // A push to main with `before` = base: patch coverage of what the push adds, and the
     // comparison with base's check run. a.txt grows to 14 lines, 12 ran: 12/14.
     git(dir, &["checkout", "-q", "main"]);
