@@ -1751,6 +1751,63 @@ fn baseline_read_from_the_base_commits_check_run() {
     );
     assert!(r["verdict"].get("comparison").is_none());
 
+    // The merge base has no run, the base tip has one: the tip's digest is used (two
+    // lookups). A branch from the root commit, whose pull request targets main at base3.
+    git(dir, &["checkout", "-q", "main"]);
+    let base3 = grow(dir, "e.txt", 1, 2);
+    gh.import_commit("octo/app", "main", &base3, &[&base2]);
+    let cov = lcov_of(
+        covs,
+        "base3.info",
+        &[("a.txt", 10, 8), ("c.txt", 2, 2), ("e.txt", 2, 2)],
+    );
+    let push3 = json!({"ref": "refs/heads/main", "before": base2, "after": base3});
+    let (o, _) = gate_published(
+        &gh,
+        dir,
+        &["--config", &cfg, "--coverage", &cov],
+        "push",
+        &push3,
+        &base3,
+        "refs/heads/main",
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    git(dir, &["checkout", "-q", "-b", "old", &root]);
+    let head3 = grow(dir, "d.txt", 1, 2);
+    gh.import_commit("octo/app", "old", &head3, &[&root]);
+    let cov = lcov_of(covs, "old.info", &[("d.txt", 2, 2)]);
+    let pr3 = json!({"number": 7, "pull_request": {"number": 7, "commits": 2,
+        "base": {"sha": base3, "ref": "main"}, "head": {"sha": head3, "ref": "old"}}});
+    gh.clear_requests();
+    let (o, r) = gate_published(
+        &gh,
+        dir,
+        &["--config", &cfg, "--coverage", &cov],
+        "pull_request",
+        &pr3,
+        &head3,
+        "refs/pull/7/merge",
+    );
+    let err = stderr(&o);
+    let lookups: Vec<String> = gh
+        .requests()
+        .iter()
+        .filter(|q| q.method == "GET" && q.path.contains("/check-runs"))
+        .map(|q| q.path.clone())
+        .collect();
+    assert_eq!(lookups.len(), 2, "{lookups:?}");
+    assert!(
+        lookups[0].contains(&root) && lookups[1].contains(&base3),
+        "{lookups:?}"
+    );
+    assert!(
+        err.contains(&format!("on the base commit {}", &base3[..12])),
+        "{err}"
+    );
+    assert_eq!(r["verdict"]["comparison"]["base_commit"], base3.as_str());
+    // 14 lines, 12 ran at base3 (85.71%); d.txt alone now: 2 of 2.
+    assert_eq!(metric(&r, "line_coverage").1, Some(100.0));
+
     // A push to main with `before` = base: patch coverage of what the push adds, and the
     // comparison with base's check run. a.txt grows to 14 lines, 12 ran: 12/14.
     git(dir, &["checkout", "-q", "main"]);
