@@ -101,25 +101,43 @@ fn pull_files_from_api(number: u64) -> Result<shipgate::diff::api::PullFiles> {
     })
 }
 
+/// The changed lines, and the commits whose check run may hold the baseline (the merge base
+/// first, then the base asked for), when there is a base.
+#[derive(Default)]
+struct Compared {
+    lines: Option<shipgate::diff::ChangedLines>,
+    bases: Vec<String>,
+}
+
 /// The lines the change adds: against `--base` (an error when git cannot tell), else on a
-/// pull_request event against the payload's base (a warning when git cannot tell).
+/// pull_request event against the payload's base, on a push event against its `before` (a
+/// warning when git cannot tell).
 fn changed_lines(
     args: &GateArgs,
     api_allowed: bool,
     gh: &GithubContext,
     root: &Path,
-) -> Result<Option<shipgate::diff::ChangedLines>> {
+) -> Result<Compared> {
     use shipgate::diff::git;
     let given = args.base.clone().or_else(|| action_input("base"));
     let payload = gh.event_path.as_ref().and_then(|p| std::fs::read(p).ok());
-    let from_event = payload.as_deref().and_then(git::pull_request_base);
+    let from_event = payload
+        .as_deref()
+        .and_then(git::pull_request_base)
+        .or_else(|| {
+            // A push (to main, say) is compared with the branch's previous tip.
+            (gh.event_name.as_deref() == Some("push"))
+                .then(|| payload.as_deref().and_then(git::push_before))
+                .flatten()
+                .map(|sha| (sha, None))
+        });
     let hints = git::Hints {
         pr_commits: from_event.as_ref().and_then(|e| e.1),
     };
     let (base, explicit) = match (given, from_event) {
         (Some(b), _) => (b, true),
         (None, Some((sha, _))) => (sha, false),
-        (None, None) => return Ok(None),
+        (None, None) => return Ok(Compared::default()),
     };
     match git::changes(root, &base, &hints) {
         Ok(c) => {
@@ -133,13 +151,20 @@ fn changed_lines(
                 short(&c.merge_base),
                 short(&c.base)
             );
-            Ok(Some(c.lines))
+            let mut bases = vec![c.merge_base.clone()];
+            if c.base != c.merge_base {
+                bases.push(c.base.clone());
+            }
+            Ok(Compared {
+                lines: Some(c.lines),
+                bases,
+            })
         }
         Err(e) if explicit => Err(e).context("--base: cannot find the changed lines"),
         Err(e) => {
-            // No local history: the pull request's files from the API, when there is a token.
             // No local history: the pull request's files from the API, but only when the run
             // publishes (a gate without --publish never calls GitHub) with an accepted token.
+            let bases = vec![base.clone()];
             let number = payload
                 .as_deref()
                 .and_then(git::pull_request_number)
@@ -158,17 +183,67 @@ fn changed_lines(
                             f.lines.files.len(),
                             f.lines.added_count()
                         );
-                        return Ok(Some(f.lines));
+                        return Ok(Compared {
+                            lines: Some(f.lines),
+                            bases,
+                        });
                     }
                     Err(api_err) => tracing::warn!("{api_err:#}"),
                 }
             }
-            tracing::warn!(
-                "cannot find the pull request's changed lines, so patch coverage is not measured: {e}"
-            );
-            Ok(None)
+            tracing::warn!("cannot find the changed lines, so patch coverage is not measured: {e}");
+            Ok(Compared { lines: None, bases })
         }
     }
+}
+
+/// The baseline from shipgate's check run (the same gate name) on the base commits, tried in
+/// order: the merge base, then the base asked for. Nothing found or unreadable: a notice, and
+/// the comparison is skipped; never an error.
+fn baseline_from_check_run(
+    session: &shipgate::publish::session::Session,
+    gate: &str,
+    bases: &[String],
+) -> Option<shipgate::gate::baseline::Baseline> {
+    use shipgate::publish::baseline::{Fetched, fetch};
+    let mut tried = Vec::new();
+    for sha in bases {
+        match session.block_on(fetch(session.client(), sha, gate)) {
+            Ok(Fetched::Found(b, id)) => {
+                eprintln!(
+                    "baseline: check run {gate} ({id}) on the base commit {}",
+                    short(sha)
+                );
+                return Some(*b);
+            }
+            Ok(Fetched::NoRun) => tried.push(format!("{} (no completed run)", short(sha))),
+            Ok(Fetched::NoDigest(n)) => tried.push(format!(
+                "{} ({n} completed run(s), none with a baseline digest)",
+                short(sha)
+            )),
+            Ok(Fetched::Unreadable(id, e)) => {
+                eprintln!(
+                    "notice: the baseline in check run {gate} ({id}) on {} cannot be read ({e}): the comparison is skipped",
+                    short(sha)
+                );
+                return None;
+            }
+            Err(e) => {
+                eprintln!(
+                    "notice: cannot read the check runs of the base commit {} ({e}): the comparison is skipped",
+                    short(sha)
+                );
+                return None;
+            }
+        }
+    }
+    if !tried.is_empty() {
+        eprintln!(
+            "notice: no shipgate baseline in check run {gate} on the base commit {}: the comparison is skipped (a first run?)",
+            tried.join(", ")
+        );
+    }
+    None
 }
 
 fn short(sha: &str) -> &str {
@@ -298,9 +373,16 @@ pub fn gate_cmd(args: GateArgs) -> Result<ExitCode> {
     // The API may be asked for the changed lines only by a run that publishes with a token
     // GitHub accepted.
     let api_allowed = session.as_ref().is_some_and(|s| s.unauthorized().is_none());
+    let baseline_given = args.baseline.is_some() || action_input("baseline").is_some();
     let compared = changed_lines(&args, api_allowed, &gh, &root)
         .and_then(|changes| Ok((changes, read_baseline(&args)?)));
-    let (changes, baseline) = match compared {
+    let (
+        Compared {
+            lines: changes,
+            bases,
+        },
+        mut baseline,
+    ) = match compared {
         Ok(c) => c,
         Err(e) => {
             if let Some(s) = session {
@@ -309,6 +391,18 @@ pub fn gate_cmd(args: GateArgs) -> Result<ExitCode> {
             return Err(e);
         }
     };
+    // Without --baseline, the base commit's own check run holds it (only when publishing with
+    // a token GitHub accepted: a gate without --publish never calls GitHub).
+    if !baseline_given && !bases.is_empty() {
+        match &session {
+            Some(s) if api_allowed => {
+                baseline = baseline_from_check_run(s, &publish_opts.gate, &bases);
+            }
+            _ => eprintln!(
+                "notice: no baseline: pass --baseline report.json, or --publish to read it from the base commit's check run; the comparison is skipped"
+            ),
+        }
+    }
     for s in &gathered.skipped {
         eprintln!("skipped: {s}");
     }

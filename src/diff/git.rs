@@ -303,3 +303,30 @@ pub fn pull_request_base(payload: &[u8]) -> Option<(String, Option<u64>)> {
     let sha = pr.base?.sha.filter(|s| !s.is_empty())?;
     Some((sha, pr.commits))
 }
+
+/// `before` of a push event's payload: the branch's previous tip, unless the push created the
+/// branch (all zeros).
+pub fn push_before(payload: &[u8]) -> Option<String> {
+    let v: serde_json::Value = serde_json::from_slice(payload).ok()?;
+    let b = v.get("before")?.as_str()?;
+    (b.len() >= 7 && b.bytes().all(|c| c.is_ascii_hexdigit()) && b.bytes().any(|c| c != b'0'))
+        .then(|| b.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn push_before_skips_new_branches() {
+        let sha = "6113728f27ae82c7b1a177c8d03f9e96e0adf246";
+        assert_eq!(
+            super::push_before(format!(r#"{{"before":"{sha}"}}"#).as_bytes()),
+            Some(sha.to_string())
+        );
+        let zeros = "0".repeat(40);
+        assert_eq!(
+            super::push_before(format!(r#"{{"before":"{zeros}"}}"#).as_bytes()),
+            None
+        );
+        assert_eq!(super::push_before(b"{}"), None);
+    }
+}

@@ -86,7 +86,7 @@ pub struct Comparison {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub findings_fixed: Option<u64>,
     /// What the baseline lacked for a full comparison.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
 }
 

@@ -31,6 +31,9 @@ pub struct ReportIn {
     /// `findings`.
     #[serde(default)]
     pub findings: Option<FindingsIn>,
+    /// `baseline`: the run's digest.
+    #[serde(default)]
+    pub baseline: Option<String>,
 }
 
 /// `tests` of report.json.

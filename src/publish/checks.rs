@@ -193,8 +193,12 @@ pub async fn finish(
                 "summary": format!("Adding annotations: {} of {}.", done + batch.len(), sent.len()),
             })
         };
-        if !text.is_empty() && i == last {
-            output["text"] = json!(text);
+        if i == last {
+            // The digest goes last, after the note, within GitHub's 65,535 characters.
+            let full = super::baseline::text(&text, input.baseline.as_deref());
+            if !full.is_empty() {
+                output["text"] = json!(full);
+            }
         }
         if !batch.is_empty() {
             output["annotations"] = Value::Array(batch.to_vec());

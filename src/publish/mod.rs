@@ -8,6 +8,7 @@
 //! `workflow_run` job publishes an artifact with `shipgate publish report.json`).
 
 pub mod annotations;
+pub mod baseline;
 pub mod checks;
 pub mod code_scanning;
 pub mod comment;
@@ -120,6 +121,8 @@ pub struct Input {
     pub commit: Option<String>,
     /// `ref` of report.json.
     pub git_ref: Option<String>,
+    /// `baseline` of report.json: the digest written last in the check run's `output.text`.
+    pub baseline: Option<String>,
 }
 
 impl Input {
@@ -140,6 +143,7 @@ impl Input {
             annotations,
             commit: r.commit,
             git_ref: r.git_ref,
+            baseline: r.baseline.filter(|b| !b.is_empty()),
         })
     }
 }

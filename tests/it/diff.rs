@@ -1466,3 +1466,382 @@ fn root_in_a_subdirectory_sees_its_own_files_relative_to_it() {
     assert_eq!(c.lines.files.keys().collect::<Vec<_>>(), vec!["app.py"]);
     assert_eq!(c.lines.files["app.py"].added, vec![2]);
 }
+
+/// An LCOV report of `(file, lines, covered)`: lines 1..=lines coverable, the first `covered`
+/// ran. Line coverage in all is Σcovered / Σlines.
+fn lcov_of(dir: &Path, name: &str, files: &[(&str, u32, u32)]) -> String {
+    let mut s = String::from("TN:\n");
+    for (f, n, c) in files {
+        s.push_str(&format!("SF:{f}\n"));
+        for l in 1..=*n {
+            s.push_str(&format!("DA:{l},{}\n", u32::from(l <= *c)));
+        }
+        s.push_str(&format!("LF:{n}\nLH:{c}\nend_of_record\n"));
+    }
+    let p = dir.join(name);
+    std::fs::write(&p, s).unwrap();
+    p.display().to_string()
+}
+
+/// `gate --publish` as a runner job would run it, against the test server: `event` is the
+/// payload of `event_name`, `sha` the commit the job checked out.
+fn gate_published(
+    gh: &shipgate_testserver::Server,
+    dir: &Path,
+    args: &[&str],
+    event_name: &str,
+    event: &Value,
+    sha: &str,
+    git_ref: &str,
+) -> (Output, Value) {
+    let p = dir.join(format!("event-{}.json", &sha[..8]));
+    std::fs::write(&p, event.to_string()).unwrap();
+    let url = gh.url();
+    let env = [
+        ("GITHUB_EVENT_NAME", event_name),
+        ("GITHUB_EVENT_PATH", p.to_str().unwrap()),
+        ("GITHUB_API_URL", url.as_str()),
+        ("GITHUB_REPOSITORY", "octo/app"),
+        ("GITHUB_TOKEN", "ghs_baseline_write"),
+        ("GITHUB_SHA", sha),
+        ("GITHUB_REF", git_ref),
+        ("SHIPGATE_RETRY_BASE_MS", "20"),
+    ];
+    let mut all = vec![
+        "--environment",
+        "development",
+        "--publish",
+        "--comment",
+        "off",
+    ];
+    all.extend_from_slice(args);
+    let (o, r) = gate_in(dir, &all, &env);
+    let err = stderr(&o);
+    assert!(
+        !err.contains("ghs_baseline_write"),
+        "the token is never printed: {err}"
+    );
+    (o, r.unwrap_or_else(|| panic!("{err}")))
+}
+
+fn rule<'a>(r: &'a Value, id: &str) -> &'a Value {
+    r["verdict"]["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["id"] == id)
+        .unwrap_or_else(|| panic!("no rule {id}: {}", r["verdict"]["rules"]))
+}
+
+fn metric(r: &Value, name: &str) -> (Option<f64>, Option<f64>) {
+    let m = r["verdict"]["comparison"]["metrics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["name"] == name)
+        .unwrap_or_else(|| panic!("no metric {name}: {}", r["verdict"]["comparison"]));
+    (m["before"].as_f64(), m["after"].as_f64())
+}
+
+#[test]
+fn baseline_read_from_the_base_commits_check_run() {
+    use shipgate::gate::baseline::{Baseline, MARKER};
+    use shipgate_testserver::{Options, RepoSpec, TokenSpec, start};
+    let gh = start(Options::default());
+    gh.create_repo(RepoSpec::new("octo/app"));
+    gh.add_token("ghs_baseline_write", TokenSpec::write_all());
+    let t = tempfile::tempdir().unwrap();
+    let dir = &t.path().join("repo");
+    let covs = t.path();
+    std::fs::create_dir(dir).unwrap();
+    init(dir);
+    let cfg = dir.join("gates.json");
+    std::fs::write(
+        &cfg,
+        r#"{"environments": {"development": {"quality_threshold": 0, "patch_coverage_threshold": 50}}}"#,
+    )
+    .unwrap();
+    let cfg = cfg.display().to_string();
+    git(dir, &["add", "-A"]);
+    let root = commit(dir, "root");
+    gh.import_commit("octo/app", "main", &root, &[]);
+    let base = grow(dir, "a.txt", 1, 10);
+    gh.import_commit("octo/app", "main", &base, &[&root]);
+
+    // Run 1: the push of `base` to main (its `before` has no check run yet). a.txt: 10
+    // coverable lines, 8 ran: 80%.
+    let cov = lcov_of(covs, "base.info", &[("a.txt", 10, 8)]);
+    let push = json!({"ref": "refs/heads/main", "before": root, "after": base});
+    let (o, r) = gate_published(
+        &gh,
+        dir,
+        &["--config", &cfg, "--coverage", &cov],
+        "push",
+        &push,
+        &base,
+        "refs/heads/main",
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("notice: no shipgate baseline in check run shipgate on the base commit"),
+        "{err}"
+    );
+    assert!(r["verdict"].get("comparison").is_none());
+    let runs = gh.check_runs("octo/app");
+    assert_eq!(runs.len(), 1);
+    assert_eq!(runs[0].head_sha, base);
+    assert_eq!(runs[0].status, "completed");
+    let text = runs[0].text.clone().expect("output.text holds the digest");
+    assert!(
+        text.trim_end().ends_with("-->") && text.contains(MARKER),
+        "{text}"
+    );
+    assert!(text.chars().count() <= 65_535);
+    let digest = Baseline::decode(&text).unwrap();
+    assert_eq!(digest.header.commit.as_deref(), Some(base.as_str()));
+    assert_eq!(digest.header.line_coverage, Some(80.0));
+    assert_eq!(digest.file("a.txt"), Some((10, 8)));
+    // The same digest as report.json's.
+    assert_eq!(
+        digest,
+        Baseline::decode(r["baseline"].as_str().unwrap()).unwrap()
+    );
+
+    // Run 2: a pull request adding b.txt (10 lines, 7 ran): 15 / 20 = 75%, 5 points below
+    // the base's 80: beyond the 3 allowed, the gate fails.
+    git(dir, &["checkout", "-q", "-b", "feature"]);
+    let head = grow(dir, "b.txt", 1, 10);
+    gh.import_commit("octo/app", "feature", &head, &[&base]);
+    let cov = lcov_of(covs, "head.info", &[("a.txt", 10, 8), ("b.txt", 10, 7)]);
+    let pr = json!({"number": 5, "pull_request": {"number": 5, "commits": 10,
+        "base": {"sha": base, "ref": "main"}, "head": {"sha": head, "ref": "feature"}}});
+    gh.clear_requests();
+    let (o, r) = gate_published(
+        &gh,
+        dir,
+        &["--config", &cfg, "--coverage", &cov],
+        "pull_request",
+        &pr,
+        &head,
+        "refs/pull/5/merge",
+    );
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("baseline: check run shipgate ("), "{err}");
+    let requests = gh.requests();
+    let lookups: Vec<String> = requests
+        .iter()
+        .filter(|q| q.method == "GET" && q.path.contains("/check-runs"))
+        .map(|q| q.path.clone())
+        .collect();
+    // One request more than before: the base commit's check runs (the merge base is `base`).
+    assert_eq!(lookups.len(), 1, "{lookups:?}");
+    assert!(lookups[0].contains(&format!("/commits/{base}/check-runs")));
+    println!(
+        "requests of a pull-request run with a baseline lookup: {} ({:?})",
+        requests.len(),
+        requests
+            .iter()
+            .map(|q| format!("{} {}", q.method, q.path))
+            .collect::<Vec<_>>()
+    );
+    let cmp = &r["verdict"]["comparison"];
+    assert_eq!(cmp["base_commit"], base.as_str());
+    assert_eq!(metric(&r, "line_coverage"), (Some(80.0), Some(75.0)));
+    let cd = rule(&r, "regressions.coverage_drop");
+    assert_eq!(cd["status"], "failed", "{cd}");
+    assert_eq!(cd["measured"].as_f64(), Some(5.0));
+    // Per file: a.txt unchanged (80 → 80) is not a changed file; b.txt is new.
+    let files = cmp["files"].as_array().unwrap();
+    let b = files.iter().find(|f| f["path"] == "b.txt").unwrap();
+    assert!(b.get("before").is_none_or(Value::is_null), "{b}");
+    assert_eq!(b["after"].as_f64(), Some(70.0));
+    // The pull request's own run carries its digest too.
+    let head_run = gh
+        .check_runs("octo/app")
+        .into_iter()
+        .find(|c| c.head_sha == head)
+        .unwrap();
+    assert!(head_run.text.is_some(), "{err}");
+    assert_eq!(
+        Baseline::decode(head_run.text.as_deref().unwrap())
+            .unwrap()
+            .header
+            .line_coverage,
+        Some(75.0)
+    );
+
+    // A pull request whose base has no check run: a notice, the comparison skipped, a pass.
+    git(dir, &["checkout", "-q", "main"]);
+    let base2 = grow(dir, "c.txt", 1, 2);
+    gh.import_commit("octo/app", "main", &base2, &[&base]);
+    git(dir, &["checkout", "-q", "-b", "other"]);
+    let head2 = grow(dir, "c.txt", 3, 2);
+    gh.import_commit("octo/app", "other", &head2, &[&base2]);
+    let cov = lcov_of(covs, "other.info", &[("a.txt", 10, 8), ("c.txt", 4, 4)]);
+    let pr2 = json!({"number": 6, "pull_request": {"number": 6, "commits": 2,
+        "base": {"sha": base2, "ref": "main"}, "head": {"sha": head2, "ref": "other"}}});
+    let (o, r) = gate_published(
+        &gh,
+        dir,
+        &["--config", &cfg, "--coverage", &cov],
+        "pull_request",
+        &pr2,
+        &head2,
+        "refs/pull/6/merge",
+    );
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains(&format!(
+            "notice: no shipgate baseline in check run shipgate on the base commit {} (no completed run): the comparison is skipped",
+            &base2[..12]
+        )),
+        "{err}"
+    );
+    assert!(r["verdict"].get("comparison").is_none());
+    // Lines 3 and 4 of c.txt were added and ran.
+    assert_eq!(
+        (
+            r["verdict"]["patch"]["covered"].as_u64(),
+            r["verdict"]["patch"]["coverable"].as_u64()
+        ),
+        (Some(2), Some(2))
+    );
+
+    // A digest of another version on the base commit's run (a newer shipgate wrote it): a
+    // notice, the comparison skipped, a pass.
+    shipgate::install_crypto_provider();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let status = rt.block_on(async {
+        reqwest::Client::new()
+            .post(format!("{}/repos/octo/app/check-runs", gh.url()))
+            .bearer_auth("ghs_baseline_write")
+            .header("user-agent", "shipgate-test")
+            .header("accept", "application/vnd.github+json")
+            .json(&json!({
+                "name": "shipgate", "head_sha": base2, "status": "completed", "conclusion": "success",
+                "output": {"title": "Passed", "summary": "score 90", "text": "note\n\n<!-- shipgate-baseline:v2:AAAA -->"},
+            }))
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16()
+    });
+    assert_eq!(status, 201);
+    let (o, r) = gate_published(
+        &gh,
+        dir,
+        &["--config", &cfg, "--coverage", &cov],
+        "pull_request",
+        &pr2,
+        &head2,
+        "refs/pull/6/merge",
+    );
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("cannot be read (baseline digest version 2; this shipgate reads version 1): the comparison is skipped"),
+        "{err}"
+    );
+    assert!(r["verdict"].get("comparison").is_none());
+
+    // The merge base has no run, the base tip has one: the tip's digest is used (two
+    // lookups). A branch from the root commit, whose pull request targets main at base3.
+    git(dir, &["checkout", "-q", "main"]);
+    let base3 = grow(dir, "e.txt", 1, 2);
+    gh.import_commit("octo/app", "main", &base3, &[&base2]);
+    let cov = lcov_of(
+        covs,
+        "base3.info",
+        &[("a.txt", 10, 8), ("c.txt", 2, 2), ("e.txt", 2, 2)],
+    );
+    let push3 = json!({"ref": "refs/heads/main", "before": base2, "after": base3});
+    let (o, _) = gate_published(
+        &gh,
+        dir,
+        &["--config", &cfg, "--coverage", &cov],
+        "push",
+        &push3,
+        &base3,
+        "refs/heads/main",
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    git(dir, &["checkout", "-q", "-b", "old", &root]);
+    let head3 = grow(dir, "d.txt", 1, 2);
+    gh.import_commit("octo/app", "old", &head3, &[&root]);
+    let cov = lcov_of(covs, "old.info", &[("d.txt", 2, 2)]);
+    let pr3 = json!({"number": 7, "pull_request": {"number": 7, "commits": 2,
+        "base": {"sha": base3, "ref": "main"}, "head": {"sha": head3, "ref": "old"}}});
+    gh.clear_requests();
+    let (o, r) = gate_published(
+        &gh,
+        dir,
+        &["--config", &cfg, "--coverage", &cov],
+        "pull_request",
+        &pr3,
+        &head3,
+        "refs/pull/7/merge",
+    );
+    let err = stderr(&o);
+    let lookups: Vec<String> = gh
+        .requests()
+        .iter()
+        .filter(|q| q.method == "GET" && q.path.contains("/check-runs"))
+        .map(|q| q.path.clone())
+        .collect();
+    assert_eq!(lookups.len(), 2, "{lookups:?}");
+    assert!(
+        lookups[0].contains(&root) && lookups[1].contains(&base3),
+        "{lookups:?}"
+    );
+    assert!(
+        err.contains(&format!("on the base commit {}", &base3[..12])),
+        "{err}"
+    );
+    assert_eq!(r["verdict"]["comparison"]["base_commit"], base3.as_str());
+    // 14 lines, 12 ran at base3 (85.71%); d.txt alone now: 2 of 2.
+    assert_eq!(metric(&r, "line_coverage").1, Some(100.0));
+
+    // A push to main with `before` = base: patch coverage of what the push adds, and the
+    // comparison with base's check run. a.txt grows to 14 lines, 12 ran: 12/14.
+    git(dir, &["checkout", "-q", "main"]);
+    git(dir, &["reset", "-q", "--hard", &base]);
+    let after = grow(dir, "a.txt", 11, 4);
+    gh.import_commit("octo/app", "main", &after, &[&base]);
+    let cov = lcov_of(covs, "push.info", &[("a.txt", 14, 12)]);
+    let push = json!({"ref": "refs/heads/main", "before": base, "after": after});
+    let (o, r) = gate_published(
+        &gh,
+        dir,
+        &["--config", &cfg, "--coverage", &cov],
+        "push",
+        &push,
+        &after,
+        "refs/heads/main",
+    );
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("4 added line(s) since the merge base"),
+        "{err}"
+    );
+    assert_eq!(r["verdict"]["comparison"]["base_commit"], base.as_str());
+    let (before, now) = metric(&r, "line_coverage");
+    assert_eq!(before, Some(80.0));
+    assert!((now.unwrap() - 1200.0 / 14.0).abs() < 0.01, "{now:?}");
+    // Lines 11-14 added; 11 and 12 ran (the first 12 of 14).
+    assert_eq!(
+        (
+            r["verdict"]["patch"]["covered"].as_u64(),
+            r["verdict"]["patch"]["coverable"].as_u64()
+        ),
+        (Some(2), Some(4))
+    );
+    gh.assert_no_violations();
+}

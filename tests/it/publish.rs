@@ -347,8 +347,10 @@ fn passing_and_failing_pull_requests() {
     assert_eq!(comments.len(), 1);
     assert!(comments[0].body.starts_with("<!-- shipgate:shipgate -->"));
     // A typical PR run: create the check run, read the pull request's changed lines (the
-    // workspace has no git history, so from the API), complete the check run, list the
-    // comments, create the comment, list again to make sure it is the only one.
+    // workspace has no git history, so from the API), read the baseline from the base
+    // commit's check runs (one request; none there: the comparison is skipped), complete the
+    // check run, list the comments, create the comment, list again to make sure it is the
+    // only one.
     let all = gh.requests();
     println!("API requests for a typical pull-request run: {}", all.len());
     let shape: Vec<&str> = all
@@ -360,6 +362,7 @@ fn passing_and_failing_pull_requests() {
         [
             "checks/create",
             "pulls/list-files",
+            "checks/list-for-ref",
             "checks/update",
             "issues/list-comments",
             "issues/create-comment",
@@ -815,6 +818,14 @@ fn publish_report_from_a_workflow_run() {
     assert_eq!(runs[0].head_sha, pr.head);
     assert_eq!(runs[0].conclusion.as_deref(), Some("failure"));
     assert_eq!(runs[0].annotations.len(), 2);
+    // The report's baseline digest is written last in output.text, for later runs.
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("report.json")).unwrap()).unwrap();
+    let text = runs[0].text.as_deref().expect("output.text");
+    assert!(
+        text.ends_with(report["baseline"].as_str().unwrap()),
+        "{text}"
+    );
     assert_eq!(gh.comments(REPO, pr.number).len(), 1);
 
     // Without a pull request in the payload (fork PRs), the report's refs/pull/N/merge ref.

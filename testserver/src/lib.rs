@@ -12,6 +12,7 @@
 #![recursion_limit = "512"]
 
 mod api;
+mod baseline;
 mod deploy;
 mod http;
 pub mod openapi;
