@@ -186,6 +186,6 @@ else
   done
 fi
 printf 'binary: %s bytes (%s)\n' "$(wc -c <"$BIN" | tr -d ' ')" "$BIN"
-printf 'test server: %s check runs on the head commit, %s OpenAPI violations\n' \
-  "$(curl -fsS -H 'Authorization: Bearer ghs_test' "$API/repos/octo/app/commits/$HEAD_SHA/check-runs" | python3 -c 'import json,sys; print(json.load(sys.stdin)["total_count"])')" \
+printf 'test server: %s check runs on the head commit (all runs), %s OpenAPI violations\n' \
+  "$(curl -fsS -H 'Authorization: Bearer ghs_test' "$API/repos/octo/app/commits/$HEAD_SHA/check-runs?filter=all" | python3 -c 'import json,sys; print(json.load(sys.stdin)["total_count"])')" \
   "$(grep -c '^violation' "$WORK/testserver.log" || true)"
