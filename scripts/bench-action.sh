@@ -7,14 +7,17 @@
 # shipgate: the action's own step script (extracted from action.yml) run by bash as the runner
 # runs it: launcher → SHA-256 of the binary against SHA256SUMS → exec → gate over the example
 # reports (coverage.py Cobertura, pytest JUnit, Ruff, mypy, Pylint, metrics), with
-# GITHUB_OUTPUT and GITHUB_STEP_SUMMARY written. Also the launcher alone (`--version`).
+# GITHUB_OUTPUT and GITHUB_STEP_SUMMARY written, and the verdict published (`publish: "true"`:
+# check run in_progress then completed with annotations, the PR comment, the changed lines of
+# the pull request from the API) to the test GitHub server (testserver/'s `shipgate-testserver`
+# bin, a debug build, on 127.0.0.1: no network latency, so a floor for publishing). Also the
+# same step without publishing, and the launcher alone (`--version`).
 # Python peer: junitparser + pycobertura (PyPI, hashes pinned in scripts/bench/requirements.txt)
 # on the same two files, run alone, and with the per-run install a Python action pays (a fresh
 # venv and pip install of the same wheels from a local directory: no network, so a floor).
 # Node peer: junit2json + fast-xml-parser (npm, integrity-checked) on the same files, as a
 # bundled JavaScript action runs it (no install per run).
 #
-# Publishing to the test GitHub server is not part of the step yet (publish is issue 5).
 # Numbers on a shared 2-core machine are noisy; the script prints hyperfine's mean ± σ.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -49,15 +52,38 @@ mkdir -p "$WS"
 cp tests/fixtures/real/coverage-py/coverage.xml tests/fixtures/real/pytest/junit.xml \
   tests/fixtures/real/ruff/ruff.json tests/fixtures/real/mypy/mypy.json \
   tests/fixtures/real/pylint/pylint.json examples/metrics.json "$WS/"
+# The test GitHub server, seeded by its bin with octo/app, a pull request and the token ghs_test.
+cargo build --quiet -p shipgate-testserver --bin shipgate-testserver
+TS_BIN="${CARGO_TARGET_DIR:-$ROOT/target}/debug/shipgate-testserver"
+"$TS_BIN" >"$WORK/testserver.url" 2>"$WORK/testserver.log" &
+TS_PID=$!
+trap 'kill "$TS_PID" 2>/dev/null || true' EXIT
+for _ in $(seq 200); do
+  if [ -s "$WORK/testserver.url" ] && grep -q 'pull request #' "$WORK/testserver.log"; then break; fi
+  sleep 0.1
+done
+API="$(head -n 1 "$WORK/testserver.url")"
+PR="$(sed -n 's/.*pull request #\([0-9]*\).*/\1/p' "$WORK/testserver.log" | head -n 1)"
+curl -fsS -H 'Authorization: Bearer ghs_test' "$API/repos/octo/app/pulls/$PR" >"$WORK/pull.json"
+HEAD_SHA="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["head"]["sha"])' "$WORK/pull.json")"
+python3 - "$WORK/pull.json" "$WORK/event.json" <<'PY'
+import json, sys
+pr = json.load(open(sys.argv[1]))
+event = {"action": "opened", "number": pr["number"], "pull_request": pr,
+         "repository": {"full_name": "octo/app", "default_branch": "main"}}
+json.dump(event, open(sys.argv[2], "w"))
+PY
 cat >"$WORK/step-env.sh" <<EOF
 export GITHUB_ACTIONS=true GITHUB_WORKSPACE="$WS" GITHUB_ACTION_PATH="$ACTION"
 export GITHUB_OUTPUT="$WORK/output" GITHUB_STEP_SUMMARY="$WORK/summary"
-export GITHUB_EVENT_NAME=pull_request GITHUB_REF=refs/pull/1/merge RUNNER_OS=Linux RUNNER_ARCH=X64
+export GITHUB_EVENT_NAME=pull_request GITHUB_REF=refs/pull/$PR/merge RUNNER_OS=Linux RUNNER_ARCH=X64
+export GITHUB_EVENT_PATH="$WORK/event.json" GITHUB_REPOSITORY=octo/app GITHUB_SHA=$HEAD_SHA
+export GITHUB_API_URL="$API" GITHUB_SERVER_URL="$API"
 export SHIPGATE_COMMAND=gate SHIPGATE_WORKING_DIRECTORY=. SHIPGATE_LOG=warn
 export INPUT_CONFIG= INPUT_ENVIRONMENT= INPUT_COVERAGE=coverage.xml INPUT_TESTS=junit.xml
 export INPUT_FINDINGS=\$'ruff.json\nmypy.json\npylint.json' INPUT_SECURITY= INPUT_DOCUMENTATION=
 export INPUT_METRICS=metrics.json INPUT_REPORT=report.json INPUT_SARIF=shipgate.sarif INPUT_CATEGORY=
-export INPUT_MIN_SEVERITY= INPUT_PUBLISH=false INPUT_TOKEN=
+export INPUT_MIN_SEVERITY= INPUT_PUBLISH=true INPUT_TOKEN=ghs_test
 EOF
 # The gate fails on purpose on these reports (exit 1): the step's cost is what is measured.
 cat >"$WORK/run-step.sh" <<EOF
@@ -66,9 +92,19 @@ cd "$WS"
 : >"$WORK/output"; : >"$WORK/summary"
 bash --noprofile --norc -eo pipefail "$WORK/step.sh" >/dev/null 2>&1 || [ \$? -eq 1 ]
 EOF
+cat >"$WORK/run-step-local.sh" <<EOF
+. "$WORK/step-env.sh"
+export INPUT_PUBLISH=false INPUT_TOKEN=
+cd "$WS"
+: >"$WORK/output"; : >"$WORK/summary"
+bash --noprofile --norc -eo pipefail "$WORK/step.sh" >/dev/null 2>&1 || [ \$? -eq 1 ]
+EOF
 bash "$WORK/run-step.sh"
 grep -q '^passed<<' "$WORK/output"
-echo "shipgate step: $(grep -A1 '^summary<<' "$WORK/output" | tail -n 1)" >&2
+grep -q '^check-run-id<<' "$WORK/output" || { echo "bench: the step did not publish (see $WORK/testserver.log)" >&2; exit 1; }
+echo "shipgate step: $(grep -A1 '^summary<<' "$WORK/output" | tail -n 1); check run $(grep -A1 '^check-run-url<<' "$WORK/output" | tail -n 1)" >&2
+bash "$WORK/run-step-local.sh"
+if grep -q '^check-run-id<<' "$WORK/output"; then echo "bench: the local step published" >&2; exit 1; fi
 
 # Peers.
 if [ ! -x "$TOOLS/venv/bin/python" ] || ! "$TOOLS/venv/bin/python" -c 'import junitparser, pycobertura' 2>/dev/null; then
@@ -122,13 +158,15 @@ EOF
 
 cmds=(
   "bash $WORK/run-step.sh"
+  "bash $WORK/run-step-local.sh"
   "env RUNNER_OS=Linux RUNNER_ARCH=X64 GITHUB_ACTION_PATH=$ACTION bash $ACTION/dist/launcher.sh --version"
   "$TOOLS/venv/bin/python $WORK/peer.py $WS/coverage.xml $WS/junit.xml"
   "bash $WORK/python-install-and-run.sh"
   "node $TOOLS/node-junit/peer.mjs $WS/coverage.xml $WS/junit.xml"
 )
 names=(
-  "shipgate: whole step (launcher, SHA-256, gate on 6 reports)"
+  "shipgate: whole step (launcher, SHA-256, gate on 6 reports, publish to the local test server)"
+  "shipgate: the same step without publishing"
   "shipgate: launcher + SHA-256 + --version"
   "python: junitparser + pycobertura (installed)"
   "python: venv + pip install (local wheels) + run"
@@ -148,3 +186,6 @@ else
   done
 fi
 printf 'binary: %s bytes (%s)\n' "$(wc -c <"$BIN" | tr -d ' ')" "$BIN"
+printf 'test server: %s check runs on the head commit (all runs), %s OpenAPI violations\n' \
+  "$(curl -fsS -H 'Authorization: Bearer ghs_test' "$API/repos/octo/app/commits/$HEAD_SHA/check-runs?filter=all" | python3 -c 'import json,sys; print(json.load(sys.stdin)["total_count"])')" \
+  "$(grep -c '^violation' "$WORK/testserver.log" || true)"

@@ -86,11 +86,67 @@ pub fn report_outcome(out: &Outcome, gate: &str) -> bool {
 pub fn finish(session: Session, report_json: &str, opts: &Options) {
     match Input::from_report("report.json", report_json) {
         Ok(input) => {
+            let pr = session.target.pr;
             let out = session.finish(&input, opts);
             report_outcome(&out, &opts.gate);
+            if let Err(e) = write_outcome_outputs(&out, pr) {
+                eprintln!("warning: cannot write the step outputs: {e}");
+            }
         }
         Err(e) => eprintln!("warning: not publishing to GitHub: {e}"),
     }
+}
+
+/// GitHub's web address of the repository: `GITHUB_SERVER_URL` (set by the runner; GHES's
+/// host there) and `GITHUB_REPOSITORY`.
+fn repo_web() -> Option<String> {
+    let server = env("GITHUB_SERVER_URL").unwrap_or_else(|| "https://github.com".into());
+    let repo = env("GITHUB_REPOSITORY")?;
+    Some(format!("{}/{repo}", server.trim_end_matches('/')))
+}
+
+/// The step outputs of publishing: `check-run-id`, `check-run-url`, `comment-url` (the web
+/// addresses in GitHub's `html_url` forms `<repo>/runs/<id>` and
+/// `<repo>/pull/<n>#issuecomment-<id>`). Nothing for what was not written.
+pub fn outcome_outputs(out: &Outcome, pr: Option<u64>) -> Vec<(String, String)> {
+    use publish::comment::Action;
+    let web = repo_web();
+    let mut fields = Vec::new();
+    if let Some(id) = out.check_run {
+        fields.push(("check-run-id".to_string(), id.to_string()));
+        if let Some(w) = &web {
+            fields.push(("check-run-url".to_string(), format!("{w}/runs/{id}")));
+        }
+    }
+    if let (
+        Some(Action::Created(id) | Action::Updated(id) | Action::Unchanged(id)),
+        Some(n),
+        Some(w),
+    ) = (&out.comment, pr, &web)
+    {
+        fields.push((
+            "comment-url".to_string(),
+            format!("{w}/pull/{n}#issuecomment-{id}"),
+        ));
+    }
+    fields
+}
+
+/// Writes publishing's outputs to `$GITHUB_OUTPUT` in Actions.
+fn write_outcome_outputs(out: &Outcome, pr: Option<u64>) -> Result<()> {
+    write_step_outputs(&outcome_outputs(out, pr))
+}
+
+/// Appends outputs to `$GITHUB_OUTPUT` when running in Actions.
+fn write_step_outputs(fields: &[(String, String)]) -> Result<()> {
+    let gh = GithubContext::from_vars(env);
+    if gh.actions
+        && let Some(p) = &gh.output
+        && !fields.is_empty()
+    {
+        output::write_outputs(p, fields, &mut output::OsRandom)?;
+    }
+    Ok(())
 }
 
 /// `shipgate publish report.json`.
@@ -118,8 +174,10 @@ pub fn publish_cmd(a: PublishCmdArgs) -> Result<ExitCode> {
             .pr
             .map_or_else(|| "none".into(), |n| format!("#{n}"))
     );
+    let pr = session.target.pr;
     let out = session.finish(&input, &opts);
     let failed = report_outcome(&out, &opts.gate);
+    write_outcome_outputs(&out, pr)?;
     if out.degraded() {
         degrade_to_job(&gh, &input)?;
     }
@@ -188,6 +246,7 @@ pub fn sarif_upload(a: UploadArgs) -> Result<ExitCode> {
     });
     match result {
         Ok(id) => {
+            write_step_outputs(&[("sarif-id".to_string(), id.clone())])?;
             super::write_stdout(&format!("{id}\n"))?;
             Ok(ExitCode::SUCCESS)
         }

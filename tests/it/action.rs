@@ -803,11 +803,15 @@ fn gate_without_publish_makes_no_api_call() {
     server.assert_no_violations();
 }
 
-/// The whole step with publishing: the check run and the comment land on the test server.
-/// `gate --publish` (INPUT_PUBLISH, INPUT_TOKEN, INPUT_CHECK_NAME, INPUT_COMMENT_MODE) is
-/// issue 5, on another branch: un-ignore this test when it is merged.
+/// The web address the test server gives its repository (its `html_url`s start with it), as
+/// the runner's GITHUB_SERVER_URL does on github.com.
+fn repo_web(server: &shipgate_testserver::Server) -> String {
+    format!("{}/Codertocat/Hello-World", server.url())
+}
+
+/// The whole step with publishing: the check run and the comment land on the test server, and
+/// their ids and addresses come back as the action's outputs.
 #[test]
-#[ignore = "publishing lands with issue 5 (branch publish)"]
 fn gate_step_publishes_to_the_test_server() {
     let Some((server, number, sha)) = github() else {
         return;
@@ -817,11 +821,13 @@ fn gate_step_publishes_to_the_test_server() {
     payload_for(&r, number, &sha);
     r.api_url = server.url();
     r.extra_env.push(("GITHUB_SHA".into(), sha.clone()));
+    r.extra_env.push(("GITHUB_SERVER_URL".into(), server.url()));
     r.put("real/pytest/junit.xml", "junit.xml");
     let ran = r.run(&[
         ("tests", "junit.xml"),
         ("publish", "true"),
-        ("check-name", "quality gate"),
+        ("gate-name", "quality gate"),
+        ("status", "true"),
     ]);
     assert_eq!(ran.code(), Some(1), "{}", ran.stderr());
     let runs = server.check_runs(repo);
@@ -830,13 +836,341 @@ fn gate_step_publishes_to_the_test_server() {
     assert_eq!(runs[0].head_sha, sha);
     assert_eq!(runs[0].conclusion.as_deref(), Some("failure"));
     assert_eq!(ran.outputs["check-run-id"], runs[0].id.to_string());
+    assert_eq!(
+        ran.outputs["check-run-url"],
+        format!("{}/runs/{}", repo_web(&server), runs[0].id)
+    );
     let comments = server.comments(repo, number);
     assert_eq!(comments.len(), 1);
+    assert!(comments[0].body.contains("<!-- shipgate:quality gate -->"));
+    assert_eq!(
+        ran.outputs["comment-url"],
+        format!(
+            "{}/pull/{number}#issuecomment-{}",
+            repo_web(&server),
+            comments[0].id
+        )
+    );
+    // The status input reached the binary.
+    let statuses = server.statuses(repo);
+    assert_eq!(statuses.len(), 1, "{statuses:?}");
+    // The gate's own outputs are there too.
+    assert_eq!(ran.outputs["passed"], "false");
     assert!(!ran.stderr().contains(TOKEN));
-    // A second run edits the same comment (comment-mode update).
-    let again = r.run(&[("tests", "junit.xml"), ("publish", "true")]);
-    assert_eq!(again.code(), Some(1));
+    assert!(
+        !std::fs::read_to_string(r.temp.join("_runner_file_commands/set_output"))
+            .unwrap()
+            .contains(TOKEN)
+    );
+    // A second run (comment: always) edits the same comment; comment: off leaves it alone.
+    let again = r.run(&[
+        ("tests", "junit.xml"),
+        ("publish", "true"),
+        ("gate-name", "quality gate"),
+        ("comment", "always"),
+    ]);
+    assert_eq!(again.code(), Some(1), "{}", again.stderr());
+    let now = server.comments(repo, number);
+    assert_eq!(now.len(), 1);
+    assert_eq!(now[0].id, comments[0].id);
+    assert_eq!(again.outputs["comment-url"], ran.outputs["comment-url"]);
+    let off = r.run(&[
+        ("tests", "junit.xml"),
+        ("publish", "true"),
+        ("gate-name", "quality gate"),
+        ("comment", "off"),
+    ]);
+    assert_eq!(off.code(), Some(1), "{}", off.stderr());
+    assert_eq!(off.outputs["comment-url"], "");
+    assert_eq!(server.check_runs(repo).len(), 3);
+    // A comment mode the binary does not know: a one-line usage error, exit 2.
+    let bad = r.run(&[("tests", "junit.xml"), ("comment", "update")]);
+    assert_eq!(bad.code(), Some(2));
+    assert!(
+        bad.stderr().contains("always, on-change, on-failure, off"),
+        "{}",
+        bad.stderr()
+    );
+    server.assert_no_violations();
+}
+
+/// The fork-safe two workflows: the pull request's workflow runs the gate without a token
+/// (report.json as an artifact); a `workflow_run` job publishes it with `command: publish`.
+#[test]
+fn publish_step_in_a_workflow_run_job() {
+    let Some((server, number, sha)) = github() else {
+        return;
+    };
+    let Some(wr) = shared("github-events/workflow_run.completed.2.json") else {
+        return;
+    };
+    let repo = "Codertocat/Hello-World";
+    // Workflow 1: the gate on the pull request, no publishing.
+    let first = Runner::new();
+    payload_for(&first, number, &sha);
+    first.put("real/pytest/junit.xml", "junit.xml");
+    let ran = first.run(&[("tests", "junit.xml"), ("report", "report.json")]);
+    assert_eq!(ran.code(), Some(1), "{}", ran.stderr());
+    let report = first.workspace.join("report.json");
+    assert!(report.is_file());
+
+    // Workflow 2: `on: workflow_run`, the artifact downloaded into the workspace.
+    let mut second = Runner::new();
+    let mut p = json(&wr);
+    p["workflow_run"]["head_sha"] = sha.clone().into();
+    p["workflow_run"]["pull_requests"][0]["number"] = number.into();
+    std::fs::write(&second.event, p.to_string()).unwrap();
+    std::fs::copy(&report, second.workspace.join("report.json")).unwrap();
+    second.api_url = server.url();
+    second
+        .extra_env
+        .push(("GITHUB_EVENT_NAME".into(), "workflow_run".into()));
+    second
+        .extra_env
+        .push(("GITHUB_REF".into(), "refs/heads/main".into()));
+    second
+        .extra_env
+        .push(("GITHUB_SERVER_URL".into(), server.url()));
+    let ran = second.run(&[("command", "publish")]);
+    assert_eq!(ran.code(), Some(0), "{}", ran.stderr());
+    let runs = server.check_runs(repo);
+    assert_eq!(runs.len(), 1, "{runs:?}");
+    assert_eq!(runs[0].head_sha, sha);
+    assert_eq!(runs[0].conclusion.as_deref(), Some("failure"));
+    assert_eq!(ran.outputs["check-run-id"], runs[0].id.to_string());
+    let comments = server.comments(repo, number);
+    assert_eq!(comments.len(), 1);
+    assert_eq!(
+        ran.outputs["comment-url"],
+        format!(
+            "{}/pull/{number}#issuecomment-{}",
+            repo_web(&server),
+            comments[0].id
+        )
+    );
+    // The report input names another file: that one is read.
+    std::fs::rename(
+        second.workspace.join("report.json"),
+        second.workspace.join("gate report.json"),
+    )
+    .unwrap();
+    let ran = second.run(&[("command", "publish"), ("report", "gate report.json")]);
+    assert_eq!(ran.code(), Some(0), "{}", ran.stderr());
+    assert_eq!(server.check_runs(repo).len(), 2);
     assert_eq!(server.comments(repo, number).len(), 1);
+    server.assert_no_violations();
+}
+
+/// `command: sarif` then `command: sarif-upload`: the file the first writes is the one the
+/// second uploads, with the category; the upload's id is the output `sarif-id`.
+#[test]
+fn sarif_then_sarif_upload_steps() {
+    let Some((server, _number, sha)) = github() else {
+        return;
+    };
+    let mut r = Runner::new();
+    r.api_url = server.url();
+    r.extra_env.push(("GITHUB_SHA".into(), sha.clone()));
+    r.put("real/ruff/ruff.json", "lint/ruff.json");
+    let ran = r.run(&[
+        ("command", "sarif"),
+        ("findings", "lint/ruff.json"),
+        ("sarif", "out/lint.sarif"),
+        ("category", "lint"),
+    ]);
+    assert_eq!(
+        ran.code(),
+        Some(2),
+        "out/ does not exist yet: {}",
+        ran.stderr()
+    );
+    std::fs::create_dir_all(r.workspace.join("out")).unwrap();
+    let ran = r.run(&[
+        ("command", "sarif"),
+        ("findings", "lint/ruff.json"),
+        ("sarif", "out/lint.sarif"),
+        ("category", "lint"),
+    ]);
+    assert_eq!(ran.code(), Some(0), "{}", ran.stderr());
+    let ran = r.run(&[
+        ("command", "sarif-upload"),
+        ("sarif", "out/lint.sarif"),
+        ("category", "lint"),
+    ]);
+    assert_eq!(ran.code(), Some(0), "{}", ran.stderr());
+    let ups = server.sarif_uploads("Codertocat/Hello-World");
+    assert_eq!(ups.len(), 1, "{ups:?}");
+    assert_eq!(ups[0].commit_sha, sha);
+    assert_eq!(ups[0].git_ref, "refs/pull/1/merge");
+    assert_eq!(ran.outputs["sarif-id"], ups[0].id);
+    assert!(!ran.stderr().contains(TOKEN));
+    server.assert_no_violations();
+}
+
+/// The gate's other inputs reach the binary: each value below is one the binary refuses or
+/// reports on by the variable's name, so its message proves it read the input.
+#[test]
+fn gate_inputs_reach_the_binary() {
+    let r = Runner::new();
+    r.put("real/pytest/junit.xml", "junit.xml");
+    let ran = r.run(&[("tests", "junit.xml"), ("baseline", "base/report.json")]);
+    assert_eq!(ran.code(), Some(1), "{}", ran.stderr());
+    assert!(
+        ran.stderr()
+            .contains("notice: baseline base/report.json does not exist"),
+        "{}",
+        ran.stderr()
+    );
+    let ran = r.run(&[("tests", "junit.xml"), ("build-seconds", "soon")]);
+    assert_eq!(ran.code(), Some(2), "{}", ran.stderr());
+    assert!(
+        ran.stderr()
+            .contains("INPUT_BUILD_SECONDS: expected a number of seconds, got `soon`"),
+        "{}",
+        ran.stderr()
+    );
+    let ran = r.run(&[("tests", "junit.xml"), ("base", "no-such-revision")]);
+    assert_eq!(ran.code(), Some(2), "{}", ran.stderr());
+    assert!(ran.stderr().contains("--base"), "{}", ran.stderr());
+    let ran = r.run(&[("tests", "junit.xml"), ("max-annotations", "many")]);
+    assert_eq!(ran.code(), Some(2), "{}", ran.stderr());
+    assert!(
+        ran.stderr().contains("--max-annotations"),
+        "{}",
+        ran.stderr()
+    );
+    let ran = r.run(&[("tests", "junit.xml"), ("publish", "yes please")]);
+    assert_eq!(ran.code(), Some(2), "{}", ran.stderr());
+    assert!(ran.stderr().contains("--publish"), "{}", ran.stderr());
+    // The defaults (publish "false", empty max-annotations, status "false"...) are accepted.
+    let ran = r.run(&[("tests", "junit.xml")]);
+    assert_eq!(ran.code(), Some(1), "{}", ran.stderr());
+}
+
+/// Request lines and bodies an HTTP server received.
+type Seen = std::sync::Arc<std::sync::Mutex<Vec<(String, String)>>>;
+
+/// A one-request-at-a-time HTTP server on 127.0.0.1 answering 200 `{}` to every request; its
+/// `/healthz` URL, and the request lines and bodies it received.
+fn healthy_site() -> (String, Seen) {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/healthz", listener.local_addr().unwrap());
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let log = seen.clone();
+    std::thread::spawn(move || {
+        for conn in listener.incoming() {
+            let Ok(mut conn) = conn else { continue };
+            let mut reader = BufReader::new(conn.try_clone().unwrap());
+            let mut first = String::new();
+            let _ = reader.read_line(&mut first);
+            let mut length = 0usize;
+            let mut line = String::new();
+            loop {
+                line.clear();
+                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                    break;
+                }
+                if let Some((k, v)) = line.split_once(':')
+                    && k.eq_ignore_ascii_case("content-length")
+                {
+                    length = v.trim().parse().unwrap_or(0);
+                }
+            }
+            let mut body = vec![0u8; length];
+            let _ = reader.read_exact(&mut body);
+            log.lock().unwrap().push((
+                first.trim().to_string(),
+                String::from_utf8_lossy(&body).into_owned(),
+            ));
+            let _ = write!(
+                conn,
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{{}}"
+            );
+        }
+    });
+    (url, seen)
+}
+
+/// `command: deploy`, `health` and `release` with the action's inputs, against the test
+/// server; their outputs as the workflow reads them.
+#[test]
+fn deploy_health_and_release_steps() {
+    let Some((server, _number, sha)) = github() else {
+        return;
+    };
+    let repo = "Codertocat/Hello-World";
+    let (site, seen) = healthy_site();
+    let hook = site.replace("/healthz", "/hook");
+    let mut r = Runner::new();
+    r.api_url = server.url();
+    r.extra_env.push(("GITHUB_SHA".into(), sha.clone()));
+    r.extra_env.push(("GITHUB_SERVER_URL".into(), server.url()));
+    // The deploy command is data for `sh -c` run by shipgate, never part of the step's script.
+    let ran = r.run(&[
+        ("command", "deploy"),
+        (
+            "deploy-command",
+            "printf '%s' \"$SHIPGATE_VERSION\" > deployed.txt",
+        ),
+        ("environment", "staging"),
+        ("url", "https://staging.example"),
+        ("health-url", &format!("{site}\n")),
+        ("health-timeout", "5"),
+        ("version", "v1.2.3"),
+        ("webhook-url", &hook),
+    ]);
+    assert_eq!(ran.code(), Some(0), "{}", ran.stderr());
+    // The health check, then the notification to the webhook (whose URL is never printed).
+    let got = seen.lock().unwrap().clone();
+    assert!(got[0].0.starts_with("GET /healthz "), "{got:?}");
+    let posted: Vec<&(String, String)> = got
+        .iter()
+        .filter(|(l, _)| l.starts_with("POST /hook "))
+        .collect();
+    assert_eq!(posted.len(), 1, "{got:?}");
+    assert!(posted[0].1.contains("staging"), "{}", posted[0].1);
+    assert!(!ran.stderr().contains(&hook), "{}", ran.stderr());
+    assert_eq!(
+        std::fs::read_to_string(r.workspace.join("deployed.txt")).unwrap(),
+        "1.2.3"
+    );
+    let deps = server.deployments(repo);
+    assert_eq!(deps.len(), 1, "{deps:?}");
+    assert_eq!(deps[0].environment, "staging");
+    let states: Vec<&str> = deps[0].statuses.iter().map(|s| s.state.as_str()).collect();
+    assert_eq!(states, ["in_progress", "success"]);
+    assert_eq!(ran.outputs["deployment-id"], deps[0].id.to_string());
+    assert_eq!(ran.outputs["deployment-url"], "https://staging.example");
+
+    let ran = r.run(&[
+        ("command", "health"),
+        ("health-url", &site),
+        ("health-timeout", "5"),
+    ]);
+    assert_eq!(ran.code(), Some(0), "{}", ran.stderr());
+    assert!(
+        String::from_utf8_lossy(&ran.output.stdout).starts_with(&format!("healthy   {site}")),
+        "{}",
+        String::from_utf8_lossy(&ran.output.stdout)
+    );
+
+    std::fs::write(
+        r.workspace.join("CHANGELOG.md"),
+        "# Changelog\n\n## [1.2.3] - 2026-12-01\n\n### Fixed\n\n- A bug.\n",
+    )
+    .unwrap();
+    let ran = r.run(&[("command", "release"), ("version", "v1.2.3")]);
+    assert_eq!(ran.code(), Some(0), "{}", ran.stderr());
+    let rels = server.releases(repo);
+    assert_eq!(rels.len(), 1);
+    assert_eq!(rels[0].tag, "v1.2.3");
+    assert_eq!(rels[0].body.as_deref(), Some("### Fixed\n\n- A bug."));
+    assert_eq!(
+        ran.outputs["release-url"],
+        format!("{}/releases/tag/v1.2.3", repo_web(&server))
+    );
+    assert!(!ran.stderr().contains(TOKEN));
     server.assert_no_violations();
 }
 
