@@ -285,17 +285,7 @@ fn changes(v: &Verdict) -> (String, Vec<String>, Vec<String>) {
             p.added
         );
         for f in p.files.iter().filter(|f| f.coverable > 0) {
-            let missing: Vec<String> = f
-                .uncovered
-                .iter()
-                .map(|[a, z]| {
-                    if a == z {
-                        a.to_string()
-                    } else {
-                        format!("{a}-{z}")
-                    }
-                })
-                .collect();
+            let missing = super::line_ranges(&f.uncovered);
             patch_rows.push(format!(
                 "| {} | {}/{} | {} | {} |",
                 code(&f.path),

@@ -161,17 +161,7 @@ pub fn render(v: &Verdict, color: bool) -> String {
             pc.added
         );
         for f in pc.files.iter().filter(|f| f.coverable > 0) {
-            let missing: Vec<String> = f
-                .uncovered
-                .iter()
-                .map(|[a, z]| {
-                    if a == z {
-                        a.to_string()
-                    } else {
-                        format!("{a}-{z}")
-                    }
-                })
-                .collect();
+            let missing = super::line_ranges(&f.uncovered);
             let _ = writeln!(
                 s,
                 "  {} {}/{}{}",

@@ -14,7 +14,7 @@
 //!   action's `outputs:` are evaluated from the step's outputs.
 
 use crate::runner::parse_file_command;
-use crate::support::{fixture, json, repo, shared};
+use crate::support::{fixture, git, json, repo, shared};
 use serde::Deserialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -1419,24 +1419,6 @@ fn release_step(job: &str, find: &str) -> String {
         .and_then(|s| s["run"].as_str())
         .unwrap_or_else(|| panic!("release.yml: no step {find:?} in job {job}"))
         .to_string()
-}
-
-fn git(dir: &Path, args: &[&str]) -> String {
-    let out = Command::new("git")
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_AUTHOR_NAME", "t")
-        .env("GIT_AUTHOR_EMAIL", "t@example.com")
-        .env("GIT_COMMITTER_NAME", "t")
-        .env("GIT_COMMITTER_EMAIL", "t@example.com")
-        .output()
-        .expect("git");
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
 }
 
 /// Runs a workflow step's script as the runner runs a step without `shell:` on Linux

@@ -1,7 +1,7 @@
 //! Changed lines, patch coverage, baselines and regressions: the diff parser against the
 //! peers' goldens, and real git repositories built in the test.
 
-use crate::support::shared;
+use crate::support::{git, shared};
 use serde_json::{Value, json};
 use shipgate::diff::parse::{self, EofNewline, LineKind};
 use shipgate::diff::{ChangedLines, parse::Status};
@@ -267,25 +267,6 @@ fn tools() -> Option<PathBuf> {
             }
         })
         .clone()
-}
-
-fn git(dir: &Path, args: &[&str]) -> String {
-    let o = Command::new("git")
-        .args(args)
-        .current_dir(dir)
-        .env("GIT_AUTHOR_NAME", "t")
-        .env("GIT_AUTHOR_EMAIL", "t@example.com")
-        .env("GIT_COMMITTER_NAME", "t")
-        .env("GIT_COMMITTER_EMAIL", "t@example.com")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .output()
-        .expect("run git");
-    assert!(
-        o.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8_lossy(&o.stdout).trim().to_string()
 }
 
 fn write(dir: &Path, rel: &str, text: &str) {
