@@ -857,6 +857,39 @@ mod tests {
     }
 
     #[test]
+    fn damaged_digests_are_errors_not_panics() {
+        // A real digest with single bytes changed, and random tails: decoding returns
+        // (an error or some baseline), never panics or loops.
+        let mut b = Baseline {
+            tests: Some((0..200u32).map(|i| hash32(&format!("t{i}"))).collect()),
+            findings: Some((0..20u32).map(|i| (hash32(&format!("f{i}")), 2)).collect()),
+            ..Default::default()
+        };
+        for i in 0..30u32 {
+            b.files.insert(hash32(&format!("f{i}")), (9, 4));
+        }
+        b.failing = (0..5u32).map(|i| hash32(&format!("t{i}"))).collect();
+        let good = b.bytes();
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        for _ in 0..20_000 {
+            let mut bytes = good.clone();
+            let at = 1 + (next() as usize) % (bytes.len() - 1);
+            bytes[at] = next() as u8;
+            let _ = Baseline::from_bytes(&bytes);
+            let cut = (next() as usize) % bytes.len();
+            bytes.truncate(cut.max(1));
+            bytes.extend((0..next() % 16).map(|_| next() as u8));
+            let _ = Baseline::from_bytes(&bytes);
+        }
+    }
+
+    #[test]
     fn big_projects_fit_by_leaving_sections_out() {
         let mut b = Baseline {
             tests: Some(
