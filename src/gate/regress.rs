@@ -113,9 +113,9 @@ pub fn new_findings(
                 });
                 let beyond_base = base.is_some_and(|b| {
                     let h = finding_hash(&fingerprint(f));
-                    let n = seen.entry(h).or_default();
+                    let n = seen.entry(b.key(h)).or_default();
                     *n += 1;
-                    *n > b.get(&h).copied().unwrap_or(0)
+                    *n > b.get(h).copied().unwrap_or(0)
                 });
                 on_added || beyond_base
             })
@@ -280,9 +280,11 @@ pub fn compare(
     if let (Some(bf), true) = (&base.findings, has(Kind::Findings)) {
         let mut now: HashMap<u32, u32> = HashMap::new();
         for f in items.iter().filter(|f| !f.suppressed) {
-            *now.entry(finding_hash(&fingerprint(f))).or_default() += 1;
+            *now.entry(bf.key(finding_hash(&fingerprint(f))))
+                .or_default() += 1;
         }
         let fixed: u64 = bf
+            .map
             .iter()
             .map(|(k, n)| u64::from(n.saturating_sub(now.get(k).copied().unwrap_or(0))))
             .sum();
@@ -399,16 +401,16 @@ pub fn compare(
                     }
                     _ => t.name.clone(),
                 };
-                let existed = base.tests.as_ref().is_none_or(|all| all.contains(&id));
+                let existed = base.tests.as_ref().is_none_or(|all| all.contains(id));
                 match t.status {
-                    TestStatus::Failed | TestStatus::Errored if !base.failing.contains(&id) => {
+                    TestStatus::Failed | TestStatus::Errored if !base.failing.contains(id) => {
                         c.tests_newly_failing_count += 1;
                         if c.tests_newly_failing.len() < MAX_NAMES {
                             c.tests_newly_failing.push(name);
                         }
                     }
                     TestStatus::Skipped | TestStatus::Todo
-                        if existed && !base.skipped.contains(&id) =>
+                        if existed && !base.skipped.contains(id) =>
                     {
                         c.tests_newly_skipped_count += 1;
                         if c.tests_newly_skipped.len() < MAX_NAMES {
@@ -421,8 +423,12 @@ pub fn compare(
         }
         match &base.tests {
             Some(all) => {
-                c.tests_removed = Some(all.difference(&ids_now).count() as u64);
-                c.tests_added = Some(ids_now.difference(all).count() as u64);
+                // Keys of the digest's set: a current test sharing a key hides a removal.
+                let keys_now: HashSet<u32> = ids_now.iter().map(|id| all.key(*id)).collect();
+                c.tests_removed =
+                    Some(all.map.keys().filter(|k| !keys_now.contains(k)).count() as u64);
+                c.tests_added =
+                    Some(ids_now.iter().filter(|id| !all.contains(**id)).count() as u64);
             }
             None => c
                 .notes
@@ -439,7 +445,7 @@ pub fn compare(
         match cur.changes {
             Some(ch) => {
                 for path in ch.files.keys() {
-                    let before = base.files.get(&hash32(path)).copied().and_then(pct_of);
+                    let before = base.files.get(hash32(path)).copied().and_then(pct_of);
                     let after = b.coverage.files.get(path).and_then(|f| {
                         let t = f.totals();
                         pct_of((t.lines_total, t.lines_covered))
@@ -457,7 +463,7 @@ pub fn compare(
                 for (path, f) in &b.coverage.files {
                     let t = f.totals();
                     let after = pct_of((t.lines_total, t.lines_covered));
-                    let before = base.files.get(&hash32(path)).copied().and_then(pct_of);
+                    let before = base.files.get(hash32(path)).copied().and_then(pct_of);
                     if before != after {
                         rows.push(FileDelta {
                             path: path.clone(),

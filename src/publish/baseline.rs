@@ -162,11 +162,11 @@ mod tests {
         ));
         assert!(matches!(pick(&runs[3..], "shipgate"), Fetched::NoRun));
         let v2 = vec![
-            json!({"id": 9, "name": "shipgate", "status": "completed", "completed_at": "2026-01-05T00:00:00Z", "output": {"text": "<!-- shipgate-baseline:v2:AAAA -->"}}),
+            json!({"id": 9, "name": "shipgate", "status": "completed", "completed_at": "2026-01-05T00:00:00Z", "output": {"text": "<!-- shipgate-baseline:v99:AAAA -->"}}),
         ];
         assert!(matches!(
             pick(&v2, "shipgate"),
-            Fetched::Unreadable(9, BaselineError::Version(2))
+            Fetched::Unreadable(9, BaselineError::Version(99))
         ));
         let bad = vec![
             json!({"id": 8, "name": "shipgate", "status": "completed", "completed_at": "2026-01-05T00:00:00Z", "output": {"text": format!("{MARKER}!!! -->")}}),

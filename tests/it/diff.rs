@@ -1706,7 +1706,7 @@ fn baseline_read_from_the_base_commits_check_run() {
             .header("accept", "application/vnd.github+json")
             .json(&json!({
                 "name": "shipgate", "head_sha": base2, "status": "completed", "conclusion": "success",
-                "output": {"title": "Passed", "summary": "score 90", "text": "note\n\n<!-- shipgate-baseline:v2:AAAA -->"},
+                "output": {"title": "Passed", "summary": "score 90", "text": "note\n\n<!-- shipgate-baseline:v99:AAAA -->"},
             }))
             .send()
             .await
@@ -1727,7 +1727,7 @@ fn baseline_read_from_the_base_commits_check_run() {
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(0), "{err}");
     assert!(
-        err.contains("cannot be read (baseline digest version 2; this shipgate reads version 1): the comparison is skipped"),
+        err.contains("cannot be read (baseline digest version 99; this shipgate reads version 2): the comparison is skipped"),
         "{err}"
     );
     assert!(r["verdict"].get("comparison").is_none());
