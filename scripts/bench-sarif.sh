@@ -28,7 +28,9 @@ if [ "${SKIP_PEERS:-0}" != 1 ]; then
   MT=$(scripts/setup-test-tools.sh)
   if [ ! -x "$TOOLS/sarif-venv/bin/sarif" ]; then
     python3 -m venv "$TOOLS/sarif-venv"
-    "$TOOLS/sarif-venv/bin/pip" install -q sarif-tools==3.0.5
+    # Every download checked against its SHA-256 (scripts/bench/requirements-sarif-tools.txt).
+    "$TOOLS/sarif-venv/bin/pip" install -q --require-hashes --only-binary=:all: \
+      -r scripts/bench/requirements-sarif-tools.txt
   fi
 fi
 
