@@ -2,6 +2,7 @@
 
 #![allow(clippy::print_stderr)]
 
+use super::{action_input, action_list};
 use crate::cli::OutputFormat;
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
@@ -225,7 +226,7 @@ impl TagArgs {
         let tag = self
             .tag
             .clone()
-            .or_else(|| env_var("INPUT_VERSION"))
+            .or_else(|| action_input("version"))
             .or_else(|| env_var("GITHUB_REF"));
         let Some(tag) = tag.filter(|t| !t.trim().is_empty()) else {
             anyhow::bail!("no tag: give --tag or run on a tag push (GITHUB_REF=refs/tags/v...)");
@@ -462,7 +463,7 @@ pub fn health_cmd(args: HealthArgs) -> Result<ExitCode> {
     let opts = args.options();
     let mut urls = args.urls.clone();
     if urls.is_empty() {
-        urls = env_list("INPUT_HEALTH_URL");
+        urls = action_list("health_url");
     }
     if urls.is_empty() {
         anyhow::bail!("no URL: give URLs or the Action's health-url input (INPUT_HEALTH_URL)");
@@ -584,18 +585,6 @@ fn env_var(k: &str) -> Option<String> {
         .filter(|v| !v.is_empty())
 }
 
-/// A list input: one item per line or per comma.
-fn env_list(k: &str) -> Vec<String> {
-    env_var(k)
-        .map(|v| {
-            v.split(['\n', ','])
-                .map(|s| s.trim().to_string())
-                .filter(|s| !s.is_empty())
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
 /// `deploy` without a subcommand: `deploy run` from the Action's inputs.
 fn action_deploy() -> Result<ExitCode> {
     #[derive(clap::Parser)]
@@ -604,7 +593,7 @@ fn action_deploy() -> Result<ExitCode> {
         run: RunArgs,
     }
     use clap::Parser;
-    let Some(cmd) = env_var("INPUT_DEPLOY_COMMAND") else {
+    let Some(cmd) = action_input("deploy_command") else {
         anyhow::bail!(
             "deploy: give a subcommand (run, start, finish, version) or the Action's deploy-command input (INPUT_DEPLOY_COMMAND)"
         );
@@ -614,19 +603,19 @@ fn action_deploy() -> Result<ExitCode> {
         argv.push(f.into());
         argv.push(v);
     };
-    if let Some(u) = env_var("INPUT_URL") {
+    if let Some(u) = action_input("url") {
         flag("--url", u);
     }
-    for h in env_list("INPUT_HEALTH_URL") {
+    for h in action_list("health_url") {
         flag("--health", h);
     }
-    if let Some(t) = env_var("INPUT_HEALTH_TIMEOUT") {
+    if let Some(t) = action_input("health_timeout") {
         flag("--health-deadline", t);
     }
-    if let Some(v) = env_var("INPUT_VERSION") {
+    if let Some(v) = action_input("version") {
         flag("--version", v.trim_start_matches('v').to_string());
     }
-    if let Some(w) = env_var("INPUT_WEBHOOK_URL") {
+    if let Some(w) = action_input("webhook_url") {
         flag("--notify-webhook", w);
     }
     argv.extend(["--".into(), "sh".into(), "-c".into(), cmd]);
