@@ -117,8 +117,9 @@ if [ ! -d "$WHEELS" ]; then
 fi
 if [ ! -d "$TOOLS/node-junit/node_modules/junit2json" ]; then
   mkdir -p "$TOOLS/node-junit"
-  (cd "$TOOLS/node-junit" && npm install --silent --no-audit --no-fund --save-exact \
-    junit2json@4.0.0 fast-xml-parser@5.12.1 >/dev/null)
+  # npm ci installs exactly scripts/bench/node/package-lock.json, integrity hashes checked.
+  cp scripts/bench/node/package.json scripts/bench/node/package-lock.json "$TOOLS/node-junit/"
+  (cd "$TOOLS/node-junit" && npm ci --silent --no-audit --no-fund >/dev/null)
 fi
 cat >"$WORK/peer.py" <<'PY'
 import sys

@@ -28,8 +28,9 @@ if [ "${SKIP_PEERS:-0}" != 1 ]; then
   fi
   if [ ! -d "$TOOLS/node/node_modules/lcov-parse" ]; then
     mkdir -p "$TOOLS/node"
-    # npm checks the registry's integrity hash for the tarball it installs.
-    (cd "$TOOLS/node" && npm install --silent --no-audit --no-fund --save-exact lcov-parse@1.0.0 >/dev/null)
+    # npm ci installs exactly scripts/bench/node/package-lock.json, integrity hashes checked.
+    cp scripts/bench/node/package.json scripts/bench/node/package-lock.json "$TOOLS/node/"
+    (cd "$TOOLS/node" && npm ci --silent --no-audit --no-fund >/dev/null)
   fi
   # diff-cover wants a git diff: a throwaway repository whose one change touches a file the
   # coverage report names; it still parses the whole report.
