@@ -7,7 +7,7 @@
 
 use super::health;
 use super::run::{self, Outcome, Received, Signals, description};
-use crate::github::{Client, GitHubError, Method};
+use crate::github::{Client, GitHubError, Method, Posted};
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
 
@@ -82,19 +82,12 @@ pub async fn create(c: &Client, req: &Request) -> Result<u64, GitHubError> {
         body["description"] = json!(description(d));
     }
     let path = c.repo_path("/deployments");
-    let mut backoff = c.backoff();
-    loop {
-        match c.once(Method::POST, &path, Some(&body)).await {
-            Ok(r) => return id_of(&r.body, &path),
-            Err(e) => {
-                if e.ambiguous()
-                    && let Some(id) = find_by_nonce(c, req, &n).await
-                {
-                    return Ok(id);
-                }
-                backoff.wait(e).await?;
-            }
-        }
+    match c
+        .post_once(&path, &body, || find_by_nonce(c, req, &n))
+        .await?
+    {
+        Posted::Answer(r) => id_of(&r.body, &path),
+        Posted::Landed(id) => Ok(id),
     }
 }
 

@@ -192,6 +192,36 @@ impl Client {
         format!("/repos/{}{rest}", self.repository)
     }
 
+    /// A POST that GitHub does not make idempotent (creating a check run, a comment, a
+    /// deployment, a status), retried by the policy; after a failure that may have been carried
+    /// out anyway ([`GitHubError::ambiguous`]: 5xx, timeout), `landed` looks for the write
+    /// before it is repeated. Either GitHub's answer or what `landed` found.
+    pub async fn post_once<T, F, Fut>(
+        &self,
+        path: &str,
+        body: &Value,
+        mut landed: F,
+    ) -> Result<Posted<T>, GitHubError>
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = Option<T>>,
+    {
+        let mut backoff = self.backoff();
+        loop {
+            match self.once(Method::POST, path, Some(body)).await {
+                Ok(r) => return Ok(Posted::Answer(r)),
+                Err(e) => {
+                    if e.ambiguous()
+                        && let Some(found) = landed().await
+                    {
+                        return Ok(Posted::Landed(found));
+                    }
+                    backoff.wait(e).await?;
+                }
+            }
+        }
+    }
+
     /// One attempt. `target` is a path under the API (`/repos/o/r/check-runs?x=1`) or an
     /// absolute URL on the API's origin (a `Link` header's). Failures are classified.
     pub async fn once(
@@ -455,4 +485,13 @@ fn classify(method: &str, path: &str, r: &Response) -> GitHubError {
             message,
         },
     }
+}
+
+/// The result of [`Client::post_once`].
+#[derive(Debug)]
+pub enum Posted<T> {
+    /// GitHub answered the POST.
+    Answer(Response),
+    /// An earlier attempt had landed; this is what the look found.
+    Landed(T),
 }

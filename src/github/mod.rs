@@ -18,7 +18,7 @@ mod error;
 mod paginate;
 mod retry;
 
-pub use client::{Client, Response, Settings};
+pub use client::{Client, Posted, Response, Settings};
 pub use error::{GitHubError, RateLimit, permission_for};
 pub use paginate::next_link;
 pub use retry::{Backoff, RetryPolicy};

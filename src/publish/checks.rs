@@ -7,7 +7,7 @@
 use super::{Input, Options};
 use crate::gate::score::{num, round2};
 use crate::gate::verdict::Verdict;
-use crate::github::{Client, GitHubError, Method};
+use crate::github::{Client, GitHubError, Method, Posted};
 use serde_json::{Value, json};
 
 /// Annotations per request: GitHub's limit.
@@ -47,19 +47,10 @@ pub async fn start(
         body["details_url"] = json!(u);
     }
     let path = c.repo_path("/check-runs");
-    let mut backoff = c.backoff();
-    loop {
-        match c.once(Method::POST, &path, Some(&body)).await {
-            Ok(r) => return id_of(&r.body, &path),
-            Err(e) => {
-                if e.ambiguous()
-                    && let Ok(Some(id)) = find(c, sha, gate, &ext).await
-                {
-                    return Ok(id);
-                }
-                backoff.wait(e).await?;
-            }
-        }
+    let landed = || async { find(c, sha, gate, &ext).await.ok().flatten() };
+    match c.post_once(&path, &body, landed).await? {
+        Posted::Answer(r) => id_of(&r.body, &path),
+        Posted::Landed(id) => Ok(id),
     }
 }
 

@@ -6,7 +6,7 @@
 
 use super::{CommentMode, Options};
 use crate::gate::verdict::Verdict;
-use crate::github::{Client, GitHubError, Method};
+use crate::github::{Client, GitHubError};
 use serde_json::{Value, json};
 
 /// The most characters GitHub keeps in a comment body.
@@ -96,21 +96,13 @@ pub async fn publish(
     // Create; after an attempt of unknown result, look before trying again.
     let path = c.repo_path(&format!("/issues/{pr}/comments"));
     let payload = json!({ "body": text });
-    let mut backoff = c.backoff();
-    loop {
-        match c.once(Method::POST, &path, Some(&payload)).await {
-            Ok(_) => break,
-            Err(e) => {
-                if e.ambiguous()
-                    && let Ok(found) = ours(c, pr, &mark).await
-                    && !found.is_empty()
-                {
-                    break;
-                }
-                backoff.wait(e).await?;
-            }
-        }
-    }
+    let landed = || async {
+        ours(c, pr, &mark)
+            .await
+            .ok()
+            .filter(|found| !found.is_empty())
+    };
+    c.post_once(&path, &payload, landed).await?;
     // Another job may have created one at the same time: keep the oldest only.
     let now = ours(c, pr, &mark).await?;
     let Some((keep, kept_body)) = now.first() else {

@@ -8,7 +8,7 @@
 
 use super::Options;
 use crate::gate::verdict::Verdict;
-use crate::github::{Client, GitHubError, Method};
+use crate::github::{Client, GitHubError};
 use serde_json::{Value, json};
 
 /// Sets the status of `sha` in the context named after the gate.
@@ -26,19 +26,10 @@ pub async fn set(c: &Client, sha: &str, v: &Verdict, opts: &Options) -> Result<(
         body["target_url"] = json!(u);
     }
     let path = c.repo_path(&format!("/statuses/{sha}"));
-    let mut backoff = c.backoff();
-    loop {
-        match c.once(Method::POST, &path, Some(&body)).await {
-            Ok(_) => return Ok(()),
-            Err(e) => {
-                // Did the attempt land? Then it must not be appended twice.
-                if e.ambiguous() && matches!(latest_is(c, sha, &body).await, Ok(true)) {
-                    return Ok(());
-                }
-                backoff.wait(e).await?;
-            }
-        }
-    }
+    // Did an attempt land? Then it must not be appended twice.
+    let landed = || async { matches!(latest_is(c, sha, &body).await, Ok(true)).then_some(()) };
+    c.post_once(&path, &body, landed).await?;
+    Ok(())
 }
 
 /// Whether the latest status of `want`'s context on `sha` has its state, description and
