@@ -119,15 +119,8 @@ pub struct RunArgs {
     /// Shell command run when the deploy command or the health checks fail.
     #[arg(long, value_name = "CMD")]
     pub rollback: Option<String>,
-    /// Slack-compatible incoming webhook notified of the result (a secret: never printed).
-    /// Env: SHIPGATE_NOTIFY_WEBHOOK.
-    #[arg(
-        long = "notify-webhook",
-        value_name = "URL",
-        env = "SHIPGATE_NOTIFY_WEBHOOK",
-        hide_env_values = true
-    )]
-    pub notify_webhook: Option<String>,
+    #[command(flatten)]
+    pub notify: NotifyArgs,
     /// Time the command gets to end after a forwarded signal before it is killed.
     #[arg(long = "grace", value_name = "DURATION", default_value = "5s", value_parser = health::parse_duration)]
     pub grace: std::time::Duration,
@@ -180,15 +173,8 @@ pub struct FinishArgs {
     /// The environment, for the notification.
     #[arg(long, value_name = "NAME", env = "INPUT_ENVIRONMENT")]
     pub environment: Option<String>,
-    /// Slack-compatible incoming webhook notified of the result (a secret: never printed).
-    /// Env: SHIPGATE_NOTIFY_WEBHOOK.
-    #[arg(
-        long = "notify-webhook",
-        value_name = "URL",
-        env = "SHIPGATE_NOTIFY_WEBHOOK",
-        hide_env_values = true
-    )]
-    pub notify_webhook: Option<String>,
+    #[command(flatten)]
+    pub notify: NotifyArgs,
 }
 
 /// How tags map to versions and environments.
@@ -759,7 +745,7 @@ fn run_cmd(a: RunArgs) -> Result<ExitCode> {
             },
         ),
     ])?;
-    if let Some(hook) = &a.notify_webhook {
+    if let Some(hook) = &a.notify.webhook {
         let m = notify::Message {
             state: report.state.clone(),
             environment: req.environment.clone(),
@@ -848,7 +834,7 @@ fn finish_cmd(a: FinishArgs) -> Result<ExitCode> {
     };
     rt.block_on(lifecycle::set_status(&client, a.deployment_id, &st))?;
     eprintln!("deployment {} → {state}", a.deployment_id);
-    if let Some(hook) = &a.notify_webhook {
+    if let Some(hook) = &a.notify.webhook {
         let m = notify::Message {
             state: state.into(),
             environment: a.environment.clone().unwrap_or_else(|| "?".into()),
@@ -940,4 +926,18 @@ pub fn release_cmd(a: ReleaseArgs) -> Result<ExitCode> {
         ))?,
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Where `deploy run` and `deploy finish` report the result.
+#[derive(Debug, Args)]
+pub struct NotifyArgs {
+    /// Slack-compatible incoming webhook notified of the result (a secret: never printed).
+    /// Env: SHIPGATE_NOTIFY_WEBHOOK.
+    #[arg(
+        long = "notify-webhook",
+        value_name = "URL",
+        env = "SHIPGATE_NOTIFY_WEBHOOK",
+        hide_env_values = true
+    )]
+    pub webhook: Option<String>,
 }
