@@ -26,6 +26,7 @@ pub mod patch;
 pub mod regress;
 pub mod report;
 pub mod score;
+pub mod sketch;
 pub mod verdict;
 
 use crate::ingest::{Bundle, Format, Kind};
@@ -373,7 +374,11 @@ pub fn evaluate(cfg: &Config, env: EnvironmentChoice, ev: &Evidence) -> Result<V
     let items = &b.findings.items;
     // New findings: on added lines or absent from the baseline; with `fail_on_new_only`
     // the blocking rules on findings count only those.
-    let new_flags = regress::new_findings(items, ev.changes, ev.baseline);
+    // A digest's sketches are listed against this run's own sets first.
+    let resolved = ev
+        .baseline
+        .map(|base| base.resolved(&baseline::Baseline::sets_of(b)));
+    let new_flags = regress::new_findings(items, ev.changes, resolved.as_ref());
     let only_new = match (&new_flags, thresholds.fail_on_new_only) {
         (Some(flags), true) => Some(flags.as_slice()),
         (None, true) => {
@@ -644,7 +649,7 @@ pub fn evaluate(cfg: &Config, env: EnvironmentChoice, ev: &Evidence) -> Result<V
     }
 
     // Against the baseline.
-    let comparison = match ev.baseline {
+    let comparison = match &resolved {
         Some(base) => {
             let cur = regress::Current {
                 bundle: b,

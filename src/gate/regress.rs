@@ -192,6 +192,7 @@ pub fn compare(
             h.left_out.join(", ")
         ));
     }
+    c.notes.extend(base.unresolved.iter().map(|u| u.note()));
 
     // Headline metrics.
     c.metrics.push(delta("score", h.score, cur.score));
@@ -319,6 +320,8 @@ pub fn compare(
                 "new high or critical security findings: {n} (at most {} allowed)",
                 limits.max_new_high_vulnerabilities
             )
+        } else if base.is_unresolved("findings") {
+            "new high or critical security findings: not compared (the findings differ from the base run's in more than the digest can list)".into()
         } else {
             "new high or critical security findings: the baseline has no findings".into()
         },
@@ -389,7 +392,7 @@ pub fn compare(
     }
 
     // Tests.
-    if now_tests && h.tests.is_some() {
+    if now_tests && h.tests.is_some() && !base.is_unresolved("tests") {
         let mut ids_now: HashSet<u32> = HashSet::new();
         for s in &b.tests.suites {
             for t in &s.cases {

@@ -2,7 +2,7 @@
 //! ([`text`]), and read back from the newest completed run of the same gate on the base
 //! commit ([`fetch`]), so a later run compares itself without a server or a data branch.
 
-use crate::gate::baseline::{Baseline, BaselineError, MARKER};
+use crate::gate::baseline::{Baseline, BaselineError};
 use crate::github::{Client, GitHubError};
 use serde_json::Value;
 
@@ -96,16 +96,6 @@ pub fn pick(runs: &[Value], gate: &str) -> Fetched {
             continue;
         }
         let id = r.get("id").and_then(Value::as_u64).unwrap_or(0);
-        if !t.contains(MARKER) {
-            // Another version's marker: `<!-- shipgate-baseline:vN:`.
-            let v = t
-                .split("<!-- shipgate-baseline:v")
-                .nth(1)
-                .and_then(|s| s.split(':').next())
-                .and_then(|s| s.parse::<u8>().ok())
-                .unwrap_or(0);
-            return Fetched::Unreadable(id, BaselineError::Version(v));
-        }
         return match Baseline::decode(t) {
             Ok(b) => Fetched::Found(Box::new(b), id),
             Err(e) => Fetched::Unreadable(id, e),
@@ -117,6 +107,7 @@ pub fn pick(runs: &[Value], gate: &str) -> Fetched {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::gate::baseline::MARKER;
     use serde_json::json;
 
     #[test]

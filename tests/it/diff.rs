@@ -1727,7 +1727,7 @@ fn baseline_read_from_the_base_commits_check_run() {
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(0), "{err}");
     assert!(
-        err.contains("cannot be read (baseline digest version 99; this shipgate reads version 2): the comparison is skipped"),
+        err.contains("cannot be read (baseline digest version 99; this shipgate reads versions 2 and 3): the comparison is skipped"),
         "{err}"
     );
     assert!(r["verdict"].get("comparison").is_none());
@@ -1825,4 +1825,176 @@ fn baseline_read_from_the_base_commits_check_run() {
         (Some(2), Some(4))
     );
     gh.assert_no_violations();
+}
+
+/// A project far beyond what exact sets fit in a few KB (3,000 files, 6,000 tests, 300
+/// findings): the base run's digest stays within 6,000 characters, and the pull request's
+/// run still finds exactly what changed, by listing the differences of the sketches.
+#[test]
+fn a_large_project_compares_through_a_digest_of_a_few_kb() {
+    use shipgate::gate::baseline::{Baseline, TARGET_CHARS};
+    let t = tempfile::tempdir().unwrap();
+    let dir = t.path();
+    let cfg = dir.join("gates.json");
+    std::fs::write(
+        &cfg,
+        r#"{"environments": {"development": {"quality_threshold": 0}}}"#,
+    )
+    .unwrap();
+    let cfg = cfg.display().to_string();
+    // File i: 20 lines, i % 21 of them covered.
+    let names: Vec<String> = (0..3_000).map(|i| format!("src/m{i:04}.py")).collect();
+    let mut files: Vec<(&str, u32, u32)> = names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.as_str(), 20, i as u32 % 21))
+        .collect();
+    let base_cov = lcov_of(dir, "base.info", &files);
+    // Tests t0..t5999: t0-t9 fail, t10-t19 are skipped.
+    let tests: Vec<String> = (0..6_000).map(|i| format!("t{i}")).collect();
+    let status = |i: usize| match i {
+        0..=9 => "fail",
+        10..=19 => "skip",
+        _ => "pass",
+    };
+    let cases: Vec<(&str, &str)> = tests
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.as_str(), status(i)))
+        .collect();
+    let base_tests = junit(dir, "base.xml", &cases);
+    let msgs: Vec<String> = (0..300).map(|i| format!("finding {i}")).collect();
+    let found: Vec<(&str, &str, u32, &str)> = msgs
+        .iter()
+        .enumerate()
+        .map(|(i, m)| ("R1", "5.0", i as u32 + 1, m.as_str()))
+        .collect();
+    let base_sarif = sarif(dir, "base.sarif", &found);
+    let args = |cov: &str, tests: &str, sarif: &str| {
+        vec![
+            "--config".to_string(),
+            cfg.clone(),
+            "--coverage".into(),
+            cov.into(),
+            "--tests".into(),
+            tests.into(),
+            "--security".into(),
+            sarif.into(),
+        ]
+    };
+    let mut a = args(&base_cov, &base_tests, &base_sarif);
+    a.extend(["--report".into(), "base.json".into()]);
+    let a: Vec<&str> = a.iter().map(String::as_str).collect();
+    let (o, r) = gate_in(dir, &a, &[]);
+    let r = r.unwrap_or_else(|| panic!("{}", stderr(&o)));
+    let digest = r["baseline"].as_str().unwrap();
+    assert!(digest.len() <= TARGET_CHARS, "{} characters", digest.len());
+    let d = Baseline::decode(digest).unwrap();
+    assert!(d.sketches.files.is_some() && d.sketches.tests.is_some());
+
+    // The pull request: files 1-6 now fully covered, m2999 deleted, new.py added (10 of
+    // 20); t5990-t5999 removed, n0-n11 added, t100-t104 now fail, t200-t202 are skipped,
+    // t0 passes; findings 0-3 fixed, three new ones.
+    for f in files.iter_mut().take(7).skip(1) {
+        f.2 = 20;
+    }
+    files.pop();
+    files.push(("src/new.py", 20, 10));
+    let pr_cov = lcov_of(dir, "pr.info", &files);
+    let added: Vec<String> = (0..12).map(|i| format!("n{i}")).collect();
+    let mut cases: Vec<(&str, &str)> = tests[..5_990]
+        .iter()
+        .enumerate()
+        .map(|(i, n)| {
+            let st = match i {
+                0 => "pass",
+                100..=104 => "fail",
+                200..=202 => "skip",
+                _ => status(i),
+            };
+            (n.as_str(), st)
+        })
+        .collect();
+    cases.extend(added.iter().map(|n| (n.as_str(), "pass")));
+    let pr_tests = junit(dir, "pr.xml", &cases);
+    let new_msgs = ["new one", "new two", "new three"];
+    let mut found: Vec<(&str, &str, u32, &str)> = found[4..].to_vec();
+    found.extend(
+        new_msgs
+            .iter()
+            .enumerate()
+            .map(|(i, m)| ("R2", "5.0", 500 + i as u32, *m)),
+    );
+    let pr_sarif = sarif(dir, "pr.sarif", &found);
+    let mut a = args(&pr_cov, &pr_tests, &pr_sarif);
+    a.extend(["--baseline".into(), "base.json".into()]);
+    let a: Vec<&str> = a.iter().map(String::as_str).collect();
+    let (o, r) = gate_in(dir, &a, &[]);
+    let r = r.unwrap_or_else(|| panic!("{}", stderr(&o)));
+    let c = &r["verdict"]["comparison"];
+    assert!(c.get("notes").is_none(), "{c}");
+    assert_eq!(c["tests_newly_failing_count"], 5);
+    assert_eq!(
+        c["tests_newly_failing"],
+        json!([
+            "m.T › t100",
+            "m.T › t101",
+            "m.T › t102",
+            "m.T › t103",
+            "m.T › t104"
+        ])
+    );
+    assert_eq!(c["tests_newly_skipped_count"], 3);
+    assert_eq!(
+        (c["tests_removed"].as_u64(), c["tests_added"].as_u64()),
+        (Some(10), Some(12))
+    );
+    assert_eq!(c["findings_fixed"], 4);
+    assert_eq!(c["findings_introduced_count"], 3);
+    // Files whose coverage moved: 1-6 (from 5%, 10%, ... 30% to 100%) and the new one.
+    let rows: Vec<(String, Option<f64>, Option<f64>)> = c["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap().to_string(),
+                f["before"].as_f64(),
+                f["after"].as_f64(),
+            )
+        })
+        .collect();
+    let mut want: Vec<(String, Option<f64>, Option<f64>)> = (1..=6)
+        .map(|i| (format!("src/m{i:04}.py"), Some(5.0 * i as f64), Some(100.0)))
+        .collect();
+    want.push(("src/new.py".into(), None, Some(50.0)));
+    let mut rows = rows;
+    rows.sort_by(|a, b| a.0.cmp(&b.0));
+    want.sort_by(|a, b| a.0.cmp(&b.0));
+    assert_eq!(rows, want);
+
+    // A run whose tests were all renamed (12,000 differences) is beyond the sketch: the
+    // tests are not compared, with a note; files and findings still are.
+    let renamed: Vec<String> = (0..6_000).map(|i| format!("renamed{i}")).collect();
+    let cases: Vec<(&str, &str)> = renamed.iter().map(|n| (n.as_str(), "pass")).collect();
+    let renamed_tests = junit(dir, "renamed.xml", &cases);
+    let mut a = args(&pr_cov, &renamed_tests, &pr_sarif);
+    a.extend(["--baseline".into(), "base.json".into()]);
+    let a: Vec<&str> = a.iter().map(String::as_str).collect();
+    let (o, r) = gate_in(dir, &a, &[]);
+    let r = r.unwrap_or_else(|| panic!("{}", stderr(&o)));
+    let c = &r["verdict"]["comparison"];
+    let notes = c["notes"].as_array().unwrap();
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.as_str().unwrap().starts_with(
+                "tests newly failing, newly skipped, added and removed: not compared"
+            )),
+        "{c}"
+    );
+    assert!(c.get("tests_removed").is_none(), "{c}");
+    assert_eq!(c["tests_newly_failing_count"], 0);
+    assert_eq!(c["findings_fixed"], 4);
+    assert_eq!(c["files"].as_array().unwrap().len(), 7);
 }
