@@ -493,7 +493,23 @@ pub fn environment_cmd(args: EnvironmentArgs) -> Result<ExitCode> {
             let _guard = rt.enter();
             let c = github()?;
             let (plan, cur) = rt.block_on(apply::plan_for(&c, &f))?;
-            let writes = rt.block_on(apply::apply(&c, &f, &plan, &cur))?;
+            let writes = match rt.block_on(apply::apply(&c, &f, &plan, &cur)) {
+                Ok(n) => n,
+                // Names are resolved before any write: the file is what to fix.
+                Err(apply::ApplyError::UnknownReviewer {
+                    environment,
+                    reviewer,
+                    why,
+                }) => {
+                    return Err(EnvironmentsFile::error_at(
+                        &file,
+                        &format!("environments.{environment}.reviewers"),
+                        &format!("{reviewer}: {why}"),
+                    )
+                    .into());
+                }
+                Err(e) => return Err(e.into()),
+            };
             match format {
                 OutputFormat::Json => print(&json_line(&serde_json::json!({
                     "plan": plan, "writes": writes

@@ -1552,3 +1552,218 @@ fn deploy_run_survives_a_lost_create_answer_without_a_duplicate() {
     assert_eq!(states(&gh), vec![vec!["in_progress", "success"]]);
     gh.assert_no_violations();
 }
+
+// ---- operations added to ../shared's subset from the full description ---------------------------
+
+/// Whether the server's description has `ops` (../shared's subset lacks them; the server adds
+/// them from @octokit/openapi installed by testserver/fetch-openapi.sh). Without them the test
+/// is skipped with a notice, or fails under CI=true.
+fn described(gh: &Server, ops: &[&str]) -> bool {
+    let missing: Vec<&str> = ops.iter().copied().filter(|o| !gh.supports(o)).collect();
+    if missing.is_empty() {
+        return true;
+    }
+    let why = format!(
+        "the test GitHub server's description lacks {} ({}); run testserver/fetch-openapi.sh",
+        missing.join(", "),
+        gh.widening_problem().unwrap_or_default()
+    );
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!("{why}");
+    }
+    println!("notice: skipped: {why}");
+    false
+}
+
+const LOOKUPS: [&str; 2] = ["users/get-by-username", "teams/get-by-name"];
+
+#[test]
+fn environment_apply_resolves_reviewer_names_to_ids() {
+    let Some(gh) = github() else { return };
+    if !described(&gh, &LOOKUPS) {
+        return;
+    }
+    // octo/app belongs to the organisation octo, which has the team.
+    gh.create_org("octo");
+    let alice = gh.user_id("alice");
+    let bob = gh.user_id("bob");
+    let team = gh.create_team("octo", "release-managers", "Release managers");
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("envs.yml"),
+        "environments:\n  production:\n    prevent_self_review: true\n    reviewers:\n      - user: alice\n      - team: release-managers\n  staging:\n    reviewers:\n      - user: Bob\n",
+    )
+    .unwrap();
+    let apply = |gh: &Server| {
+        step(gh, dir.path(), TOKEN, &["environment", "apply", "envs.yml"])
+            .output()
+            .unwrap()
+    };
+    let o = apply(&gh);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert_eq!(
+        gh.environment_reviewers(REPO, "production"),
+        vec![("User".to_string(), alice), ("Team".to_string(), team)]
+    );
+    assert_eq!(
+        gh.environment_reviewers(REPO, "staging"),
+        vec![("User".to_string(), bob)]
+    );
+    // One lookup per name, all before the first write.
+    let log = gh.requests();
+    let ops: Vec<&str> = log.iter().filter_map(|r| r.operation.as_deref()).collect();
+    let first_put = ops
+        .iter()
+        .position(|o| *o == "repos/create-or-update-environment")
+        .unwrap();
+    let lookups: Vec<usize> = ops
+        .iter()
+        .enumerate()
+        .filter(|(_, o)| LOOKUPS.contains(o))
+        .map(|(i, _)| i)
+        .collect();
+    assert_eq!(lookups.len(), 3, "{ops:?}");
+    assert!(lookups.iter().all(|i| *i < first_put), "{ops:?}");
+    assert_eq!(
+        gh.requests_matching("GET", "/orgs/octo/teams/release-managers")
+            .len(),
+        1
+    );
+
+    // Second run: the environments already have those reviewers; no lookup, no write.
+    gh.clear_requests();
+    let o = apply(&gh);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert_eq!(
+        out(&o),
+        "environment production: no changes\nenvironment staging: no changes\nnothing to change\n"
+    );
+    assert_eq!(writes(&gh), 0);
+    assert!(
+        gh.requests()
+            .iter()
+            .all(|r| !LOOKUPS.contains(&r.operation.as_deref().unwrap_or(""))),
+    );
+    gh.assert_no_violations();
+}
+
+#[test]
+fn environment_apply_with_an_unknown_reviewer_writes_nothing() {
+    let Some(gh) = github() else { return };
+    if !described(&gh, &LOOKUPS) {
+        return;
+    }
+    gh.user_id("alice");
+    let dir = tempfile::tempdir().unwrap();
+    // production sorts first and is valid: an apply that resolved names as it went would have
+    // written it before failing on staging.
+    let file = "environments:\n  production:\n    reviewers:\n      - user: alice\n  staging:\n    wait_timer: 5\n    reviewers:\n      - user: nobody-here\n";
+    std::fs::write(dir.path().join("envs.yml"), file).unwrap();
+    let o = step(
+        &gh,
+        dir.path(),
+        TOKEN,
+        &["environment", "apply", "envs.yml"],
+    )
+    .output()
+    .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", err(&o));
+    assert_eq!(
+        err(&o),
+        "error: envs.yml:7:5: environments.staging.reviewers: user nobody-here: no GitHub user `nobody-here` (GitHub answered 404): check the login, or give the user's `id`\n"
+    );
+    assert_eq!(writes(&gh), 0);
+    assert_eq!(gh.requests_matching("GET", "/users/nobody-here").len(), 1);
+
+    // A team in a repository owned by a user (octo is not an organisation here): GitHub has
+    // no teams for users, so the lookup is a 404 and nothing is written either.
+    std::fs::write(
+        dir.path().join("envs.yml"),
+        file.replace("user: nobody-here", "team: release-managers"),
+    )
+    .unwrap();
+    gh.clear_requests();
+    let o = step(
+        &gh,
+        dir.path(),
+        TOKEN,
+        &["environment", "apply", "envs.yml"],
+    )
+    .output()
+    .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", err(&o));
+    let e = err(&o);
+    assert_eq!(e.lines().count(), 1, "{e}");
+    assert!(
+        e.starts_with("error: envs.yml:7:5: environments.staging.reviewers: team release-managers: no team `release-managers` in the organisation `octo`"),
+        "{e}"
+    );
+    assert_eq!(writes(&gh), 0);
+    assert_eq!(
+        gh.requests_matching("GET", "/orgs/octo/teams/release-managers")
+            .iter()
+            .map(|r| r.status)
+            .collect::<Vec<_>>(),
+        vec![404]
+    );
+    assert!(gh.environment_reviewers(REPO, "production").is_empty());
+    gh.assert_no_violations();
+}
+
+#[test]
+fn release_rerun_after_the_changelog_changed_updates_the_body() {
+    let Some(gh) = github() else { return };
+    if !described(&gh, &["repos/update-release"]) {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("CHANGELOG.md"), CHANGELOG).unwrap();
+    let rel = |gh: &Server| {
+        step(gh, dir.path(), TOKEN, &["release"])
+            .env("GITHUB_REF", "refs/tags/v1.3.0-rc.1")
+            .output()
+            .unwrap()
+    };
+    let o = rel(&gh);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    let id = gh.releases(REPO)[0].id;
+
+    // The section gains a line: one PATCH of that release, with the new body.
+    std::fs::write(
+        dir.path().join("CHANGELOG.md"),
+        CHANGELOG.replace(
+            "- Deployments with required reviewers.\n",
+            "- Deployments with required reviewers.\n- Release notes from the changelog.\n",
+        ),
+    )
+    .unwrap();
+    gh.clear_requests();
+    let o = rel(&gh);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert!(
+        out(&o).starts_with("release v1.3.0-rc.1 updated (prerelease): "),
+        "{}",
+        out(&o)
+    );
+    let patches = gh.requests_matching("PATCH", &format!("/repos/octo/app/releases/{id}"));
+    assert_eq!(patches.len(), 1);
+    assert_eq!(patches[0].status, 200);
+    assert_eq!(writes(&gh), 1);
+    let rels = gh.releases(REPO);
+    assert_eq!(rels.len(), 1);
+    assert_eq!(
+        rels[0].body.as_deref(),
+        Some(
+            "### Added\n\n- Deployments with required reviewers.\n- Release notes from the changelog."
+        )
+    );
+    assert!(rels[0].prerelease);
+
+    // Once more, unchanged: nothing written.
+    gh.clear_requests();
+    let o = rel(&gh);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert!(out(&o).contains(" unchanged "), "{}", out(&o));
+    assert_eq!(writes(&gh), 0);
+    gh.assert_no_violations();
+}

@@ -58,6 +58,16 @@ pub struct User {
     pub kind: &'static str,
 }
 
+/// A team of an organisation (a user of kind `Organization`).
+#[derive(Clone, Debug)]
+pub struct Team {
+    pub id: u64,
+    pub org: String,
+    pub slug: String,
+    pub name: String,
+    pub created: u64,
+}
+
 #[derive(Clone, Debug)]
 pub struct Commit {
     pub sha: String,
@@ -317,6 +327,7 @@ pub struct ActiveFault {
 pub struct State {
     pub next_id: u64,
     pub users: Vec<User>,
+    pub teams: Vec<Team>,
     pub repos: Vec<Repo>,
     pub commits: HashMap<String, Commit>,
     pub tokens: HashMap<String, TokenState>,
@@ -335,6 +346,7 @@ impl State {
         State {
             next_id: 1000,
             users: Vec::new(),
+            teams: Vec::new(),
             repos: Vec::new(),
             commits: HashMap::new(),
             tokens: HashMap::new(),
