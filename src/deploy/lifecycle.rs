@@ -41,6 +41,10 @@ pub struct Status {
     pub log_url: Option<String>,
     /// Where the deployed thing is.
     pub environment_url: Option<String>,
+    /// `auto_inactive` of a `success` status: whether GitHub marks the earlier successful
+    /// deployments of the same environment `inactive` (only non-transient, non-production
+    /// ones, as GitHub documents it). `None`: not sent, GitHub's default (true).
+    pub auto_inactive: Option<bool>,
 }
 
 /// Why the lifecycle failed before it could report a result.
@@ -137,6 +141,11 @@ pub async fn set_status(c: &Client, id: u64, s: &Status) -> Result<(), GitHubErr
     if let Some(u) = &s.environment_url {
         body["environment_url"] = json!(u);
     }
+    if let Some(a) = s.auto_inactive
+        && s.state == "success"
+    {
+        body["auto_inactive"] = json!(a);
+    }
     c.send(
         Method::POST,
         &c.repo_path(&format!("/deployments/{id}/statuses")),
@@ -181,6 +190,8 @@ pub struct Plan {
     pub env: Vec<(String, String)>,
     /// Time a command gets after a forwarded signal.
     pub grace: Duration,
+    /// `auto_inactive` of the `success` status (`None`: GitHub's default, true).
+    pub auto_inactive: Option<bool>,
 }
 
 /// How a `deploy run` ended.
@@ -247,6 +258,7 @@ pub async fn drive(
         description: format!("deploying to {environment}"),
         log_url: plan.log_url.clone(),
         environment_url: None,
+        auto_inactive: None,
     };
     // A failure to say `in_progress` does not stop the deployment; the final status matters.
     if let Err(e) = set_status(c, id, &in_progress).await {
@@ -318,6 +330,7 @@ pub async fn drive(
         environment_url: (state == "success")
             .then(|| plan.environment_url.clone())
             .flatten(),
+        auto_inactive: plan.auto_inactive,
     };
     // After a signal the runner kills the process soon (SIGINT, then SIGTERM 7.5 s later,
     // then SIGKILL 2.5 s after that): the final status gets a bounded time, retries included.

@@ -1767,3 +1767,62 @@ fn release_rerun_after_the_changelog_changed_updates_the_body() {
     assert_eq!(writes(&gh), 0);
     gh.assert_no_violations();
 }
+
+// ---- auto_inactive -------------------------------------------------------------------------------
+
+#[test]
+fn auto_inactive_marks_earlier_deployments_of_the_environment_only_when_asked() {
+    let Some(gh) = github() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let deploy = |extra: &[&str]| {
+        let mut args = vec!["deploy", "run"];
+        args.extend_from_slice(extra);
+        args.extend_from_slice(&["--", "true"]);
+        let o = step(&gh, dir.path(), TOKEN, &args).output().unwrap();
+        assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    };
+    let last = |gh: &Server| -> Vec<String> {
+        gh.deployments(REPO)
+            .iter()
+            .map(|d| d.statuses.last().unwrap().state.clone())
+            .collect()
+    };
+    deploy(&["--environment", "qa"]); // 0: another environment
+    deploy(&["--environment", "staging", "--transient"]); // 1: a review app
+    deploy(&["--environment", "staging"]); // 2
+    // GitHub's default: earlier successful deployments of staging that are not transient
+    // (none yet) become inactive; qa and the transient one are untouched.
+    assert_eq!(last(&gh), ["success", "success", "success"]);
+    deploy(&["--environment", "staging", "--auto-inactive", "false"]); // 3
+    // Switched off: 2 stays active beside 3.
+    assert_eq!(last(&gh), ["success", "success", "success", "success"]);
+    let sent = gh.requests_matching("POST", "/repos/octo/app/deployments/*/statuses");
+    let successes: Vec<&serde_json::Value> = sent
+        .iter()
+        .filter_map(|r| r.body.as_ref())
+        .filter(|b| b["state"] == "success")
+        .collect();
+    assert_eq!(successes.len(), 4);
+    assert!(
+        successes[..3]
+            .iter()
+            .all(|b| b.get("auto_inactive").is_none())
+    );
+    assert_eq!(successes[3]["auto_inactive"], false);
+    deploy(&["--environment", "staging", "--auto-inactive", "true"]); // 4
+    // On: both earlier non-transient staging deployments get an `inactive` status.
+    assert_eq!(
+        last(&gh),
+        ["success", "success", "inactive", "inactive", "success"]
+    );
+    assert_eq!(
+        states(&gh)[2],
+        vec!["in_progress", "success", "inactive"],
+        "one inactive status added"
+    );
+    // Production deployments are not made inactive (GitHub: "non-transient, non-production").
+    deploy(&["--environment", "production"]); // 5
+    deploy(&["--environment", "production"]); // 6
+    assert_eq!(&last(&gh)[5..], ["success", "success"]);
+    gh.assert_no_violations();
+}
