@@ -1826,3 +1826,179 @@ fn auto_inactive_marks_earlier_deployments_of_the_environment_only_when_asked() 
     assert_eq!(&last(&gh)[5..], ["success", "success"]);
     gh.assert_no_violations();
 }
+
+// ---- signals at the edges of the lifecycle -----------------------------------------------------
+
+/// Waits (at most 20 s) for `cond`.
+fn wait_for(what: &str, cond: impl Fn() -> bool) {
+    let t0 = std::time::Instant::now();
+    while !cond() {
+        assert!(
+            t0.elapsed() < Duration::from_secs(20),
+            "{what} never happened"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+fn sigterm(child: &std::process::Child) {
+    let sent = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+}
+
+#[test]
+fn deploy_run_interrupted_during_the_rollback_reports_it() {
+    let Some(gh) = github() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let rollback = "trap 'echo TERM > rollback-term; exit 143' TERM; echo started > rollback-started; sleep 30 & wait";
+    let child = step(
+        &gh,
+        dir.path(),
+        TOKEN,
+        &[
+            "deploy",
+            "run",
+            "--environment",
+            "staging",
+            "--rollback",
+            rollback,
+            "--format",
+            "json",
+            "--",
+            "sh",
+            "-c",
+            "exit 3",
+        ],
+    )
+    .stdout(std::process::Stdio::piped())
+    .stderr(std::process::Stdio::piped())
+    .spawn()
+    .unwrap();
+    wait_for("the rollback's start", || {
+        dir.path().join("rollback-started").exists()
+    });
+    sigterm(&child);
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(143), "{}", err(&o));
+    // The rollback got the signal and the deployment ended in error, not in_progress.
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("rollback-term")).unwrap(),
+        "TERM\n"
+    );
+    assert_eq!(states(&gh), vec![vec!["in_progress", "error"]]);
+    assert_eq!(
+        gh.deployments(REPO)[0].statuses[1].description,
+        "rollback interrupted by SIGTERM after: deploy command exited with status 3"
+    );
+    let report: serde_json::Value = serde_json::from_str(&out(&o)).unwrap();
+    assert_eq!(report["state"], "error");
+    assert_eq!(report["signal"], "SIGTERM");
+    assert_eq!(report["rollback_interrupted"], true);
+    assert_eq!(
+        report["rollback"],
+        "rollback interrupted by SIGTERM: it was stopped before it finished"
+    );
+    assert!(
+        err(&o).contains("rollback: rollback interrupted by SIGTERM"),
+        "{}",
+        err(&o)
+    );
+    gh.assert_no_violations();
+}
+
+#[test]
+fn deploy_run_interrupted_while_in_progress_is_being_set_ends_in_error() {
+    use shipgate_testserver::Fault;
+    let Some(gh) = github() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    // The in_progress status is recorded at once and answered 2 s later: the signal comes
+    // while shipgate waits for that answer.
+    gh.inject(
+        Fault::delay(Duration::from_secs(2))
+            .on("/repos/octo/app/deployments/*/statuses")
+            .method("POST")
+            .times(1),
+    );
+    let child = step(
+        &gh,
+        dir.path(),
+        TOKEN,
+        &[
+            "deploy",
+            "run",
+            "--environment",
+            "staging",
+            "--",
+            "sh",
+            "-c",
+            "echo ran > deployed",
+        ],
+    )
+    .stdout(std::process::Stdio::piped())
+    .stderr(std::process::Stdio::piped())
+    .spawn()
+    .unwrap();
+    wait_for("the in_progress status", || {
+        states(&gh) == vec![vec!["in_progress".to_string()]]
+    });
+    sigterm(&child);
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(143), "{}", err(&o));
+    assert_eq!(states(&gh), vec![vec!["in_progress", "error"]]);
+    assert_eq!(
+        gh.deployments(REPO)[0].statuses[1].description,
+        "cancelled by SIGTERM before the deploy command started"
+    );
+    // The deploy command never ran.
+    assert!(!dir.path().join("deployed").exists());
+    gh.assert_no_violations();
+}
+
+#[test]
+fn deploy_run_interrupted_right_after_the_deployment_was_created_ends_in_error() {
+    use shipgate_testserver::Fault;
+    let Some(gh) = github() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    // The deployment is created at once and answered 2 s later: the signal comes before
+    // shipgate knows its id.
+    gh.inject(
+        Fault::delay(Duration::from_secs(2))
+            .on("/repos/octo/app/deployments")
+            .method("POST")
+            .times(1),
+    );
+    let child = step(
+        &gh,
+        dir.path(),
+        TOKEN,
+        &[
+            "deploy",
+            "run",
+            "--environment",
+            "staging",
+            "--",
+            "sh",
+            "-c",
+            "echo ran > deployed",
+        ],
+    )
+    .stdout(std::process::Stdio::piped())
+    .stderr(std::process::Stdio::piped())
+    .spawn()
+    .unwrap();
+    wait_for("the deployment", || !gh.deployments(REPO).is_empty());
+    sigterm(&child);
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(143), "{}", err(&o));
+    // No in_progress at all: straight to error; nothing deployed.
+    assert_eq!(states(&gh), vec![vec!["error"]]);
+    assert_eq!(
+        gh.deployments(REPO)[0].statuses[0].description,
+        "cancelled by SIGTERM before the deploy command started"
+    );
+    assert!(!dir.path().join("deployed").exists());
+    gh.assert_no_violations();
+}
