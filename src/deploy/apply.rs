@@ -38,6 +38,23 @@ kept as a secret and given to this step as GITHUB_TOKEN (or the action's `token`
         /// What GitHub said, and what to check.
         why: String,
     },
+    /// The token may not read the organisation's teams, so a team named by slug cannot be
+    /// resolved to its id.
+    #[error(
+        "{method} {path}: GitHub refused ({message}). Looking a reviewer team up by its slug needs a token that may read \
+the teams of {org}: the organization permission Members: read (fine-grained token or GitHub App), or the read:org scope \
+(classic token); or give the team's `id` in the environments file"
+    )]
+    NeedsMembersRead {
+        /// The method.
+        method: String,
+        /// The path.
+        path: String,
+        /// GitHub's message.
+        message: String,
+        /// The organisation.
+        org: String,
+    },
     /// Another GitHub failure.
     #[error(transparent)]
     GitHub(#[from] GitHubError),
@@ -164,6 +181,20 @@ async fn reviewer_id(
             .as_u64()
             .ok_or_else(|| unknown(format!("GET {path} answered without an id"))),
         Err(e) if matches!(e.root(), GitHubError::NotFound { .. }) => Err(unknown(why)),
+        Err(e) if r.kind() == "Team" => match e.root() {
+            GitHubError::NotPermitted {
+                method,
+                path,
+                message,
+                ..
+            } => Err(ApplyError::NeedsMembersRead {
+                method: method.clone(),
+                path: path.clone(),
+                message: message.clone(),
+                org: owner.to_string(),
+            }),
+            _ => Err(ApplyError::GitHub(e)),
+        },
         Err(e) => Err(explain(c, e)),
     }
 }

@@ -1707,6 +1707,30 @@ fn environment_apply_with_an_unknown_reviewer_writes_nothing() {
         vec![404]
     );
     assert!(gh.environment_reviewers(REPO, "production").is_empty());
+
+    // octo an organisation with that team, but a token that may not read its teams (no
+    // Members: read): GitHub's 403 is explained, and still nothing is written.
+    gh.create_org("octo");
+    gh.create_team("octo", "release-managers", "Release managers");
+    gh.deny_members_read(TOKEN);
+    gh.clear_requests();
+    let o = step(
+        &gh,
+        dir.path(),
+        TOKEN,
+        &["environment", "apply", "envs.yml"],
+    )
+    .output()
+    .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", err(&o));
+    let e = err(&o);
+    assert_eq!(e.lines().count(), 1, "{e}");
+    assert!(
+        e.starts_with("error: GET /orgs/octo/teams/release-managers: GitHub refused (Resource not accessible by personal access token). Looking a reviewer team up by its slug needs"),
+        "{e}"
+    );
+    assert!(e.contains("Members: read"), "{e}");
+    assert_eq!(writes(&gh), 0);
     gh.assert_no_violations();
 }
 

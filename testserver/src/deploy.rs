@@ -255,6 +255,13 @@ pub(crate) fn team_get(st: &mut State, call: &Call) -> Res {
         Caller::Token(t) if !st.tokens.contains_key(t) => {
             return Err(Reply::error(401, "Bad credentials", call.docs()));
         }
+        Caller::Token(t) if st.no_members_read.contains(t) => {
+            return Err(Reply::error(
+                403,
+                "Resource not accessible by personal access token",
+                call.docs(),
+            ));
+        }
         Caller::Token(_) => {}
     }
     let org = call.param("org");
@@ -360,6 +367,12 @@ impl Server {
             created,
         });
         id
+    }
+
+    /// Takes from `token` the organization permission Members: read: reading a team by its
+    /// slug answers 403, as GitHub does for such a fine-grained token.
+    pub fn deny_members_read(&self, token: &str) {
+        self.lock().no_members_read.push(token.to_string());
     }
 
     /// The required reviewers of an environment, as (`User` or `Team`, id), in the order sent.

@@ -328,6 +328,8 @@ pub struct State {
     pub next_id: u64,
     pub users: Vec<User>,
     pub teams: Vec<Team>,
+    /// Tokens that may not read organisations' teams (no Members: read).
+    pub no_members_read: Vec<String>,
     pub repos: Vec<Repo>,
     pub commits: HashMap<String, Commit>,
     pub tokens: HashMap<String, TokenState>,
@@ -347,6 +349,7 @@ impl State {
             next_id: 1000,
             users: Vec::new(),
             teams: Vec::new(),
+            no_members_read: Vec::new(),
             repos: Vec::new(),
             commits: HashMap::new(),
             tokens: HashMap::new(),
