@@ -1848,6 +1848,38 @@ fn auto_inactive_marks_earlier_deployments_of_the_environment_only_when_asked() 
     deploy(&["--environment", "production"]); // 5
     deploy(&["--environment", "production"]); // 6
     assert_eq!(&last(&gh)[5..], ["success", "success"]);
+
+    // deploy start|finish carries the switch too: 4 stays active beside 7.
+    let o = step(
+        &gh,
+        dir.path(),
+        TOKEN,
+        &["deploy", "start", "--environment", "staging"],
+    )
+    .output()
+    .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    let id = out(&o).trim().to_string();
+    let o = step(
+        &gh,
+        dir.path(),
+        TOKEN,
+        &[
+            "deploy",
+            "finish",
+            "--deployment-id",
+            &id,
+            "--state",
+            "success",
+            "--auto-inactive",
+            "false",
+        ],
+    )
+    .output()
+    .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert_eq!(last(&gh)[4], "success");
+    assert_eq!(last(&gh)[7], "success");
     gh.assert_no_violations();
 }
 
