@@ -180,6 +180,11 @@ pub fn log_url(var: impl Fn(&str) -> Option<String>) -> Option<String> {
 /// Time allowed for the final status after a signal.
 pub const CANCELLED_STATUS_TIME: Duration = Duration::from_secs(4);
 
+/// Time an `in_progress` request under way when a signal comes gets to finish, and the time
+/// for checking afterwards that it did not land after the final status: with the final status,
+/// 8 s at most, within the 10 s the runner leaves between SIGINT and SIGKILL.
+pub const IN_PROGRESS_WAIT: Duration = Duration::from_secs(2);
+
 /// What `deploy run` does after creating the deployment.
 #[derive(Debug, Clone)]
 pub struct Plan {
@@ -292,7 +297,7 @@ pub async fn drive(
                 got = Some(r);
                 // Let the request under way finish first (bounded), so that `in_progress`
                 // cannot arrive after the final status.
-                in_flight = tokio::time::timeout(CANCELLED_STATUS_TIME, &mut ip).await.is_err();
+                in_flight = tokio::time::timeout(IN_PROGRESS_WAIT, &mut ip).await.is_err();
             }
         }
     }
@@ -414,7 +419,7 @@ pub async fn drive(
                 Ok(())
             }
         };
-        if let Ok(Err(e)) = tokio::time::timeout(CANCELLED_STATUS_TIME, again).await {
+        if let Ok(Err(e)) = tokio::time::timeout(IN_PROGRESS_WAIT, again).await {
             tracing::error!(
                 "cannot write the final status `{state}` of deployment {id} again: {e}"
             );

@@ -1970,10 +1970,10 @@ fn deploy_run_interrupted_while_in_progress_is_being_set_ends_in_error() {
     use shipgate_testserver::Fault;
     let Some(gh) = github() else { return };
     let dir = tempfile::tempdir().unwrap();
-    // The in_progress status is recorded at once and answered 2 s later: the signal comes
+    // The in_progress status is recorded at once and answered 1 s later: the signal comes
     // while shipgate waits for that answer.
     gh.inject(
-        Fault::delay(Duration::from_secs(2))
+        Fault::delay(Duration::from_secs(1))
             .on("/repos/octo/app/deployments/*/statuses")
             .method("POST")
             .times(1),
