@@ -177,6 +177,11 @@ async fn reviewer_id(
         why,
     };
     match c.get(&path).await {
+        // `/users/{name}` answers organisations too; only people review.
+        Ok(v) if r.kind() == "User" && v.body["type"] == "Organization" => Err(unknown(format!(
+            "`{}` is an organisation, not a user: name a team of it with `team:`",
+            r.name()
+        ))),
         Ok(v) => v.body["id"]
             .as_u64()
             .ok_or_else(|| unknown(format!("GET {path} answered without an id"))),

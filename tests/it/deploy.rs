@@ -1712,6 +1712,34 @@ fn environment_apply_with_an_unknown_reviewer_writes_nothing() {
     // Members: read): GitHub's 403 is explained, and still nothing is written.
     gh.create_org("octo");
     gh.create_team("octo", "release-managers", "Release managers");
+
+    // An organisation named as a user (GET /users/octo answers it, as GitHub does).
+    std::fs::write(
+        dir.path().join("envs.yml"),
+        file.replace("user: nobody-here", "user: octo"),
+    )
+    .unwrap();
+    gh.clear_requests();
+    let o = step(
+        &gh,
+        dir.path(),
+        TOKEN,
+        &["environment", "apply", "envs.yml"],
+    )
+    .output()
+    .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", err(&o));
+    assert_eq!(
+        err(&o),
+        "error: envs.yml:7:5: environments.staging.reviewers: user octo: `octo` is an organisation, not a user: name a team of it with `team:`\n"
+    );
+    assert_eq!(writes(&gh), 0);
+    std::fs::write(
+        dir.path().join("envs.yml"),
+        file.replace("user: nobody-here", "team: release-managers"),
+    )
+    .unwrap();
+
     gh.deny_members_read(TOKEN);
     gh.clear_requests();
     let o = step(
