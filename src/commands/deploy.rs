@@ -121,6 +121,8 @@ pub struct RunArgs {
     pub rollback: Option<String>,
     #[command(flatten)]
     pub notify: NotifyArgs,
+    #[command(flatten)]
+    pub inactive: AutoInactiveArgs,
     /// Time the command gets to end after a forwarded signal before it is killed.
     #[arg(long = "grace", value_name = "DURATION", default_value = "5s", value_parser = health::parse_duration)]
     pub grace: std::time::Duration,
@@ -174,7 +176,22 @@ pub struct FinishArgs {
     #[arg(long, value_name = "NAME", env = "INPUT_ENVIRONMENT")]
     pub environment: Option<String>,
     #[command(flatten)]
+    pub inactive: AutoInactiveArgs,
+    #[command(flatten)]
     pub notify: NotifyArgs,
+}
+
+/// Whether a successful deployment makes the earlier ones of its environment inactive.
+#[derive(Debug, Args)]
+pub struct AutoInactiveArgs {
+    /// `auto_inactive` of the success status. true (GitHub's default): GitHub marks the earlier
+    /// successful deployments of the same environment `inactive` (only non-transient,
+    /// non-production ones, as it documents). false: they stay active, for environments where
+    /// several deployments are live at once. Review apps sharing one environment name mark each
+    /// other inactive: give each its own environment (`pr-123`) and --transient instead.
+    /// Default: not sent (GitHub's default).
+    #[arg(long = "auto-inactive", value_name = "BOOL")]
+    pub auto_inactive: Option<bool>,
 }
 
 /// How tags map to versions and environments.
@@ -493,7 +510,23 @@ pub fn environment_cmd(args: EnvironmentArgs) -> Result<ExitCode> {
             let _guard = rt.enter();
             let c = github()?;
             let (plan, cur) = rt.block_on(apply::plan_for(&c, &f))?;
-            let writes = rt.block_on(apply::apply(&c, &f, &plan, &cur))?;
+            let writes = match rt.block_on(apply::apply(&c, &f, &plan, &cur)) {
+                Ok(n) => n,
+                // Names are resolved before any write: the file is what to fix.
+                Err(apply::ApplyError::UnknownReviewer {
+                    environment,
+                    reviewer,
+                    why,
+                }) => {
+                    return Err(EnvironmentsFile::error_at(
+                        &file,
+                        &format!("environments.{environment}.reviewers"),
+                        &format!("{reviewer}: {why}"),
+                    )
+                    .into());
+                }
+                Err(e) => return Err(e.into()),
+            };
             match format {
                 OutputFormat::Json => print(&json_line(&serde_json::json!({
                     "plan": plan, "writes": writes
@@ -703,6 +736,7 @@ fn run_cmd(a: RunArgs) -> Result<ExitCode> {
         environment_url: a.url.clone(),
         env,
         grace: a.grace,
+        auto_inactive: a.inactive.auto_inactive,
     };
     let id = match rt.block_on(lifecycle::create(&client, &req)) {
         Ok(id) => id,
@@ -787,6 +821,7 @@ fn start_cmd(a: StartArgs) -> Result<ExitCode> {
             description: format!("deploying to {}", req.environment),
             log_url,
             environment_url: None,
+            auto_inactive: None,
         };
         if let Err(e) = lifecycle::set_status(&client, id, &st).await {
             // The deployment exists and nobody would finish it: end it now.
@@ -831,6 +866,7 @@ fn finish_cmd(a: FinishArgs) -> Result<ExitCode> {
         } else {
             None
         },
+        auto_inactive: a.inactive.auto_inactive,
     };
     rt.block_on(lifecycle::set_status(&client, a.deployment_id, &st))?;
     eprintln!("deployment {} → {state}", a.deployment_id);

@@ -28,9 +28,33 @@ kept as a secret and given to this step as GITHUB_TOKEN (or the action's `token`
         /// `owner/name`.
         repo: String,
     },
-    /// A reviewer's name is unknown to GitHub.
-    #[error("reviewer {0} not found on GitHub (check the login or team slug, or give its `id`)")]
-    UnknownReviewer(String),
+    /// A reviewer's name is unknown to GitHub (found before any write).
+    #[error("{reviewer}: {why}")]
+    UnknownReviewer {
+        /// The environment whose `reviewers` names it.
+        environment: String,
+        /// `user LOGIN` or `team SLUG`.
+        reviewer: String,
+        /// What GitHub said, and what to check.
+        why: String,
+    },
+    /// The token may not read the organisation's teams, so a team named by slug cannot be
+    /// resolved to its id.
+    #[error(
+        "{method} {path}: GitHub refused ({message}). Looking a reviewer team up by its slug needs a token that may read \
+the teams of {org}: the organization permission Members: read (fine-grained token or GitHub App), or the read:org scope \
+(classic token); or give the team's `id` in the environments file"
+    )]
+    NeedsMembersRead {
+        /// The method.
+        method: String,
+        /// The path.
+        path: String,
+        /// GitHub's message.
+        message: String,
+        /// The organisation.
+        org: String,
+    },
     /// Another GitHub failure.
     #[error(transparent)]
     GitHub(#[from] GitHubError),
@@ -110,8 +134,15 @@ pub async fn plan_for(
     Ok((plan(file, &cur), cur))
 }
 
-/// A reviewer's id: given in the file, known from the environment, else looked up by name.
-async fn reviewer_id(c: &Client, r: &Reviewer, cur: Option<&Current>) -> Result<u64, ApplyError> {
+/// A reviewer's id: given in the file, known from the environment, else looked up by name
+/// (`GET /users/{login}`; `GET /orgs/{owner}/teams/{slug}`, since teams belong to the
+/// organisation that owns the repository).
+async fn reviewer_id(
+    c: &Client,
+    environment: &str,
+    r: &Reviewer,
+    cur: Option<&Current>,
+) -> Result<u64, ApplyError> {
     if let Some(id) = r.id {
         return Ok(id);
     }
@@ -124,19 +155,78 @@ async fn reviewer_id(c: &Client, r: &Reviewer, cur: Option<&Current>) -> Result<
         return Ok(id);
     }
     let owner = c.repository().split('/').next().unwrap_or_default();
-    let path = match r.kind() {
-        "Team" => format!("/orgs/{}/teams/{}", percent(owner), percent(r.name())),
-        _ => format!("/users/{}", percent(r.name())),
+    let (path, why) = match r.kind() {
+        "Team" => (
+            format!("/orgs/{}/teams/{}", percent(owner), percent(r.name())),
+            format!(
+                "no team `{}` in the organisation `{owner}` (GitHub answered 404; teams belong to the organisation owning the repository, and a user's repository has none): check the slug, or give the team's `id`",
+                r.name()
+            ),
+        ),
+        _ => (
+            format!("/users/{}", percent(r.name())),
+            format!(
+                "no GitHub user `{}` (GitHub answered 404): check the login, or give the user's `id`",
+                r.name()
+            ),
+        ),
+    };
+    let unknown = |why: String| ApplyError::UnknownReviewer {
+        environment: environment.to_string(),
+        reviewer: r.to_string(),
+        why,
     };
     match c.get(&path).await {
+        // `/users/{name}` answers organisations too; only people review.
+        Ok(v) if r.kind() == "User" && v.body["type"] == "Organization" => Err(unknown(format!(
+            "`{}` is an organisation, not a user: name a team of it with `team:`",
+            r.name()
+        ))),
         Ok(v) => v.body["id"]
             .as_u64()
-            .ok_or_else(|| ApplyError::UnknownReviewer(r.to_string())),
-        Err(e) if matches!(e.root(), GitHubError::NotFound { .. }) => {
-            Err(ApplyError::UnknownReviewer(r.to_string()))
-        }
-        Err(e) => Err(ApplyError::GitHub(e)),
+            .ok_or_else(|| unknown(format!("GET {path} answered without an id"))),
+        Err(e) if matches!(e.root(), GitHubError::NotFound { .. }) => Err(unknown(why)),
+        Err(e) if r.kind() == "Team" => match e.root() {
+            GitHubError::NotPermitted {
+                method,
+                path,
+                message,
+                ..
+            } => Err(ApplyError::NeedsMembersRead {
+                method: method.clone(),
+                path: path.clone(),
+                message: message.clone(),
+                org: owner.to_string(),
+            }),
+            _ => Err(ApplyError::GitHub(e)),
+        },
+        Err(e) => Err(explain(c, e)),
     }
+}
+
+/// The reviewers' (kind, id) of every environment the plan writes, all looked up before any
+/// write, so an unknown name changes nothing.
+pub async fn reviewer_ids(
+    c: &Client,
+    file: &EnvironmentsFile,
+    p: &Plan,
+    cur: &BTreeMap<String, Current>,
+) -> Result<BTreeMap<String, Vec<(&'static str, u64)>>, ApplyError> {
+    let mut out = BTreeMap::new();
+    for e in p.environments.iter().filter(|e| e.put) {
+        let Some(want) = file.environments.get(&e.name) else {
+            continue;
+        };
+        let mut ids = Vec::new();
+        for r in &want.reviewers {
+            ids.push((
+                r.kind(),
+                reviewer_id(c, &e.name, r, cur.get(&e.name)).await?,
+            ));
+        }
+        out.insert(e.name.clone(), ids);
+    }
+    Ok(out)
 }
 
 /// Carries out the plan; returns the number of requests that changed something.
@@ -147,17 +237,15 @@ pub async fn apply(
     cur: &BTreeMap<String, Current>,
 ) -> Result<usize, ApplyError> {
     use super::environment::Change;
+    let ids = reviewer_ids(c, file, p, cur).await?;
     let mut writes = 0;
     for e in &p.environments {
         let Some(want) = file.environments.get(&e.name) else {
             continue;
         };
         if e.put {
-            let mut ids: Vec<(&'static str, u64)> = Vec::new();
-            for r in &want.reviewers {
-                ids.push((r.kind(), reviewer_id(c, r, cur.get(&e.name)).await?));
-            }
-            let body = put_body(want, &ids);
+            let none = Vec::new();
+            let body = put_body(want, ids.get(&e.name).unwrap_or(&none));
             c.send(Method::PUT, &env_path(c, &e.name), Some(&body))
                 .await
                 .map_err(|err| explain(c, err))?;

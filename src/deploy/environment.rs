@@ -272,6 +272,24 @@ impl EnvironmentsFile {
         Ok(())
     }
 
+    /// A problem found after reading `path` (a reviewer GitHub does not know), as a
+    /// [`FileError`] at the key path `key` (`environments.production.reviewers`).
+    pub fn error_at(path: &Path, key: &str, message: &str) -> FileError {
+        let json = path.extension().is_some_and(|e| e == "json");
+        let position = std::fs::read_to_string(path).ok().and_then(|text| {
+            if json {
+                crate::gate::jsonpos::position_of(&text, key)
+            } else {
+                yaml_position(&text, key)
+            }
+        });
+        FileError {
+            file: path.display().to_string(),
+            position,
+            message: format!("{key}: {message}"),
+        }
+    }
+
     /// The file's JSON Schema.
     pub fn schema() -> serde_json::Value {
         let schema = schemars::generate::SchemaSettings::draft2020_12()

@@ -41,6 +41,10 @@ pub struct Status {
     pub log_url: Option<String>,
     /// Where the deployed thing is.
     pub environment_url: Option<String>,
+    /// `auto_inactive` of a `success` status: whether GitHub marks the earlier successful
+    /// deployments of the same environment `inactive` (only non-transient, non-production
+    /// ones, as GitHub documents it). `None`: not sent, GitHub's default (true).
+    pub auto_inactive: Option<bool>,
 }
 
 /// Why the lifecycle failed before it could report a result.
@@ -137,6 +141,11 @@ pub async fn set_status(c: &Client, id: u64, s: &Status) -> Result<(), GitHubErr
     if let Some(u) = &s.environment_url {
         body["environment_url"] = json!(u);
     }
+    if let Some(a) = s.auto_inactive
+        && s.state == "success"
+    {
+        body["auto_inactive"] = json!(a);
+    }
     c.send(
         Method::POST,
         &c.repo_path(&format!("/deployments/{id}/statuses")),
@@ -144,6 +153,15 @@ pub async fn set_status(c: &Client, id: u64, s: &Status) -> Result<(), GitHubErr
     )
     .await
     .map(|_| ())
+}
+
+/// The state of the newest status of deployment `id`.
+async fn latest_state(c: &Client, id: u64) -> Option<String> {
+    let r = c
+        .get(&c.repo_path(&format!("/deployments/{id}/statuses?per_page=1")))
+        .await
+        .ok()?;
+    r.body.get(0)?["state"].as_str().map(str::to_string)
 }
 
 /// The workflow run's page, from the runner's variables.
@@ -161,6 +179,11 @@ pub fn log_url(var: impl Fn(&str) -> Option<String>) -> Option<String> {
 
 /// Time allowed for the final status after a signal.
 pub const CANCELLED_STATUS_TIME: Duration = Duration::from_secs(4);
+
+/// Time an `in_progress` request under way when a signal comes gets to finish, and the time
+/// for checking afterwards that it did not land after the final status: with the final status,
+/// 8 s at most, within the 10 s the runner leaves between SIGINT and SIGKILL.
+pub const IN_PROGRESS_WAIT: Duration = Duration::from_secs(2);
 
 /// What `deploy run` does after creating the deployment.
 #[derive(Debug, Clone)]
@@ -181,6 +204,8 @@ pub struct Plan {
     pub env: Vec<(String, String)>,
     /// Time a command gets after a forwarded signal.
     pub grace: Duration,
+    /// `auto_inactive` of the `success` status (`None`: GitHub's default, true).
+    pub auto_inactive: Option<bool>,
 }
 
 /// How a `deploy run` ended.
@@ -202,6 +227,8 @@ pub struct Report {
     pub health: Option<health::Report>,
     /// The signal that cancelled the deployment.
     pub signal: Option<String>,
+    /// Whether a signal stopped the rollback command before it finished.
+    pub rollback_interrupted: bool,
     /// Seconds from creation to the final status.
     pub seconds: f64,
     /// Whether the final status could be written.
@@ -238,6 +265,7 @@ pub async fn drive(
         rollback: None,
         health: None,
         signal: None,
+        rollback_interrupted: false,
         seconds: 0.0,
         status_written: false,
     };
@@ -247,13 +275,43 @@ pub async fn drive(
         description: format!("deploying to {environment}"),
         log_url: plan.log_url.clone(),
         environment_url: None,
+        auto_inactive: None,
     };
-    // A failure to say `in_progress` does not stop the deployment; the final status matters.
-    if let Err(e) = set_status(c, id, &in_progress).await {
-        tracing::warn!("cannot set the deployment in_progress: {e}");
+    // A signal that came while the deployment was being created: nothing more is started.
+    if let Ok(r) = tokio::time::timeout(Duration::ZERO, signals.recv()).await {
+        got = Some(r);
     }
-    let outcome = run::run(&plan.command, &plan.env, signals, plan.grace).await;
-    rep.command = outcome.text("deploy command");
+    // Whether an `in_progress` request may still land after the final status.
+    let mut in_flight = false;
+    if got.is_none() {
+        let ip = set_status(c, id, &in_progress);
+        tokio::pin!(ip);
+        tokio::select! {
+            biased;
+            // A failure to say `in_progress` does not stop the deployment; the final status
+            // matters.
+            r = &mut ip => if let Err(e) = r {
+                tracing::warn!("cannot set the deployment in_progress: {e}");
+            },
+            r = signals.recv() => {
+                got = Some(r);
+                // Let the request under way finish first (bounded), so that `in_progress`
+                // cannot arrive after the final status.
+                in_flight = tokio::time::timeout(IN_PROGRESS_WAIT, &mut ip).await.is_err();
+            }
+        }
+    }
+    let started_command = got.is_none();
+    let outcome = match got {
+        Some(r) => Outcome::Cancelled(r),
+        None => run::run(&plan.command, &plan.env, signals, plan.grace).await,
+    };
+    rep.command = match (&outcome, started_command) {
+        (Outcome::Cancelled(r), false) => {
+            format!("deploy command not started (cancelled by {})", r.name)
+        }
+        _ => outcome.text("deploy command"),
+    };
     let mut failed: Option<String> = None;
     match &outcome {
         Outcome::Cancelled(r) => got = Some(*r),
@@ -279,15 +337,28 @@ pub async fn drive(
     {
         tracing::warn!("{why}; running the rollback command");
         let o = run::run_shell(rb, &plan.env, signals, plan.grace).await;
-        if let Outcome::Cancelled(r) = o {
-            got = Some(r);
-        }
-        rep.rollback = Some(o.text("rollback"));
+        rep.rollback = Some(match o {
+            Outcome::Cancelled(r) => {
+                got = Some(r);
+                rep.rollback_interrupted = true;
+                format!(
+                    "rollback interrupted by {}: it was stopped before it finished",
+                    r.name
+                )
+            }
+            _ => o.text("rollback"),
+        });
     }
     let (state, desc) = if let Some(r) = got {
         rep.signal = Some(r.name.to_string());
-        let d = if matches!(outcome, Outcome::Cancelled(_)) {
+        let d = if !started_command {
+            format!("cancelled by {} before the deploy command started", r.name)
+        } else if matches!(outcome, Outcome::Cancelled(_)) {
             outcome.text("deploy command")
+        } else if rep.rollback_interrupted
+            && let Some(why) = &failed
+        {
+            format!("rollback interrupted by {} after: {why}", r.name)
         } else if let Some(why) = &failed {
             format!("cancelled by {} during the rollback after: {why}", r.name)
         } else {
@@ -318,6 +389,7 @@ pub async fn drive(
         environment_url: (state == "success")
             .then(|| plan.environment_url.clone())
             .flatten(),
+        auto_inactive: plan.auto_inactive,
     };
     // After a signal the runner kills the process soon (SIGINT, then SIGTERM 7.5 s later,
     // then SIGKILL 2.5 s after that): the final status gets a bounded time, retries included.
@@ -336,6 +408,23 @@ pub async fn drive(
     } else {
         set_status(c, id, &fin).await
     };
+    // An `in_progress` abandoned in flight may have landed after the final status: look, and
+    // write the final status again if it did.
+    if in_flight && written.is_ok() {
+        let again = async {
+            if latest_state(c, id).await.as_deref() == Some("in_progress") {
+                tracing::warn!("in_progress arrived after the final status; writing it again");
+                set_status(c, id, &fin).await
+            } else {
+                Ok(())
+            }
+        };
+        if let Ok(Err(e)) = tokio::time::timeout(IN_PROGRESS_WAIT, again).await {
+            tracing::error!(
+                "cannot write the final status `{state}` of deployment {id} again: {e}"
+            );
+        }
+    }
     match written {
         Ok(()) => rep.status_written = true,
         Err(e) => {

@@ -1552,3 +1552,537 @@ fn deploy_run_survives_a_lost_create_answer_without_a_duplicate() {
     assert_eq!(states(&gh), vec![vec!["in_progress", "success"]]);
     gh.assert_no_violations();
 }
+
+// ---- operations added to ../shared's subset from the full description ---------------------------
+
+/// Whether the server's description has `ops` (../shared's subset lacks them; the server adds
+/// them from @octokit/openapi installed by testserver/fetch-openapi.sh). Without them the test
+/// is skipped with a notice, or fails under CI=true.
+fn described(gh: &Server, ops: &[&str]) -> bool {
+    let missing: Vec<&str> = ops.iter().copied().filter(|o| !gh.supports(o)).collect();
+    if missing.is_empty() {
+        return true;
+    }
+    let why = format!(
+        "the test GitHub server's description lacks {} ({}); run testserver/fetch-openapi.sh",
+        missing.join(", "),
+        gh.widening_problem().unwrap_or_default()
+    );
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!("{why}");
+    }
+    println!("notice: skipped: {why}");
+    false
+}
+
+const LOOKUPS: [&str; 2] = ["users/get-by-username", "teams/get-by-name"];
+
+#[test]
+fn environment_apply_resolves_reviewer_names_to_ids() {
+    let Some(gh) = github() else { return };
+    if !described(&gh, &LOOKUPS) {
+        return;
+    }
+    // octo/app belongs to the organisation octo, which has the team.
+    gh.create_org("octo");
+    let alice = gh.user_id("alice");
+    let bob = gh.user_id("bob");
+    let team = gh.create_team("octo", "release-managers", "Release managers");
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("envs.yml"),
+        "environments:\n  production:\n    prevent_self_review: true\n    reviewers:\n      - user: alice\n      - team: release-managers\n  staging:\n    reviewers:\n      - user: Bob\n",
+    )
+    .unwrap();
+    let apply = |gh: &Server| {
+        step(gh, dir.path(), TOKEN, &["environment", "apply", "envs.yml"])
+            .output()
+            .unwrap()
+    };
+    let o = apply(&gh);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert_eq!(
+        gh.environment_reviewers(REPO, "production"),
+        vec![("User".to_string(), alice), ("Team".to_string(), team)]
+    );
+    assert_eq!(
+        gh.environment_reviewers(REPO, "staging"),
+        vec![("User".to_string(), bob)]
+    );
+    // One lookup per name, all before the first write.
+    let log = gh.requests();
+    let ops: Vec<&str> = log.iter().filter_map(|r| r.operation.as_deref()).collect();
+    let first_put = ops
+        .iter()
+        .position(|o| *o == "repos/create-or-update-environment")
+        .unwrap();
+    let lookups: Vec<usize> = ops
+        .iter()
+        .enumerate()
+        .filter(|(_, o)| LOOKUPS.contains(o))
+        .map(|(i, _)| i)
+        .collect();
+    assert_eq!(lookups.len(), 3, "{ops:?}");
+    assert!(lookups.iter().all(|i| *i < first_put), "{ops:?}");
+    assert_eq!(
+        gh.requests_matching("GET", "/orgs/octo/teams/release-managers")
+            .len(),
+        1
+    );
+
+    // Second run: the environments already have those reviewers; no lookup, no write.
+    gh.clear_requests();
+    let o = apply(&gh);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert_eq!(
+        out(&o),
+        "environment production: no changes\nenvironment staging: no changes\nnothing to change\n"
+    );
+    assert_eq!(writes(&gh), 0);
+    assert!(
+        gh.requests()
+            .iter()
+            .all(|r| !LOOKUPS.contains(&r.operation.as_deref().unwrap_or(""))),
+    );
+    gh.assert_no_violations();
+}
+
+#[test]
+fn environment_apply_with_an_unknown_reviewer_writes_nothing() {
+    let Some(gh) = github() else { return };
+    if !described(&gh, &LOOKUPS) {
+        return;
+    }
+    gh.user_id("alice");
+    let dir = tempfile::tempdir().unwrap();
+    // production sorts first and is valid: an apply that resolved names as it went would have
+    // written it before failing on staging.
+    let file = "environments:\n  production:\n    reviewers:\n      - user: alice\n  staging:\n    wait_timer: 5\n    reviewers:\n      - user: nobody-here\n";
+    std::fs::write(dir.path().join("envs.yml"), file).unwrap();
+    let o = step(
+        &gh,
+        dir.path(),
+        TOKEN,
+        &["environment", "apply", "envs.yml"],
+    )
+    .output()
+    .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", err(&o));
+    assert_eq!(
+        err(&o),
+        "error: envs.yml:7:5: environments.staging.reviewers: user nobody-here: no GitHub user `nobody-here` (GitHub answered 404): check the login, or give the user's `id`\n"
+    );
+    assert_eq!(writes(&gh), 0);
+    assert_eq!(gh.requests_matching("GET", "/users/nobody-here").len(), 1);
+
+    // A team in a repository owned by a user (octo is not an organisation here): GitHub has
+    // no teams for users, so the lookup is a 404 and nothing is written either.
+    std::fs::write(
+        dir.path().join("envs.yml"),
+        file.replace("user: nobody-here", "team: release-managers"),
+    )
+    .unwrap();
+    gh.clear_requests();
+    let o = step(
+        &gh,
+        dir.path(),
+        TOKEN,
+        &["environment", "apply", "envs.yml"],
+    )
+    .output()
+    .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", err(&o));
+    let e = err(&o);
+    assert_eq!(e.lines().count(), 1, "{e}");
+    assert!(
+        e.starts_with("error: envs.yml:7:5: environments.staging.reviewers: team release-managers: no team `release-managers` in the organisation `octo`"),
+        "{e}"
+    );
+    assert_eq!(writes(&gh), 0);
+    assert_eq!(
+        gh.requests_matching("GET", "/orgs/octo/teams/release-managers")
+            .iter()
+            .map(|r| r.status)
+            .collect::<Vec<_>>(),
+        vec![404]
+    );
+    assert!(gh.environment_reviewers(REPO, "production").is_empty());
+
+    // octo an organisation with that team, but a token that may not read its teams (no
+    // Members: read): GitHub's 403 is explained, and still nothing is written.
+    gh.create_org("octo");
+    gh.create_team("octo", "release-managers", "Release managers");
+
+    // An organisation named as a user (GET /users/octo answers it, as GitHub does).
+    std::fs::write(
+        dir.path().join("envs.yml"),
+        file.replace("user: nobody-here", "user: octo"),
+    )
+    .unwrap();
+    gh.clear_requests();
+    let o = step(
+        &gh,
+        dir.path(),
+        TOKEN,
+        &["environment", "apply", "envs.yml"],
+    )
+    .output()
+    .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", err(&o));
+    assert_eq!(
+        err(&o),
+        "error: envs.yml:7:5: environments.staging.reviewers: user octo: `octo` is an organisation, not a user: name a team of it with `team:`\n"
+    );
+    assert_eq!(writes(&gh), 0);
+    std::fs::write(
+        dir.path().join("envs.yml"),
+        file.replace("user: nobody-here", "team: release-managers"),
+    )
+    .unwrap();
+
+    gh.deny_members_read(TOKEN);
+    gh.clear_requests();
+    let o = step(
+        &gh,
+        dir.path(),
+        TOKEN,
+        &["environment", "apply", "envs.yml"],
+    )
+    .output()
+    .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", err(&o));
+    let e = err(&o);
+    assert_eq!(e.lines().count(), 1, "{e}");
+    assert!(
+        e.starts_with("error: GET /orgs/octo/teams/release-managers: GitHub refused (Resource not accessible by personal access token). Looking a reviewer team up by its slug needs"),
+        "{e}"
+    );
+    assert!(e.contains("Members: read"), "{e}");
+    assert_eq!(writes(&gh), 0);
+    gh.assert_no_violations();
+}
+
+#[test]
+fn release_rerun_after_the_changelog_changed_updates_the_body() {
+    let Some(gh) = github() else { return };
+    if !described(&gh, &["repos/update-release"]) {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("CHANGELOG.md"), CHANGELOG).unwrap();
+    let rel = |gh: &Server| {
+        step(gh, dir.path(), TOKEN, &["release"])
+            .env("GITHUB_REF", "refs/tags/v1.3.0-rc.1")
+            .output()
+            .unwrap()
+    };
+    let o = rel(&gh);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    let id = gh.releases(REPO)[0].id;
+
+    // The section gains a line: one PATCH of that release, with the new body.
+    std::fs::write(
+        dir.path().join("CHANGELOG.md"),
+        CHANGELOG.replace(
+            "- Deployments with required reviewers.\n",
+            "- Deployments with required reviewers.\n- Release notes from the changelog.\n",
+        ),
+    )
+    .unwrap();
+    gh.clear_requests();
+    let o = rel(&gh);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert!(
+        out(&o).starts_with("release v1.3.0-rc.1 updated (prerelease): "),
+        "{}",
+        out(&o)
+    );
+    let patches = gh.requests_matching("PATCH", &format!("/repos/octo/app/releases/{id}"));
+    assert_eq!(patches.len(), 1);
+    assert_eq!(patches[0].status, 200);
+    assert_eq!(writes(&gh), 1);
+    let rels = gh.releases(REPO);
+    assert_eq!(rels.len(), 1);
+    assert_eq!(
+        rels[0].body.as_deref(),
+        Some(
+            "### Added\n\n- Deployments with required reviewers.\n- Release notes from the changelog."
+        )
+    );
+    assert!(rels[0].prerelease);
+
+    // Once more, unchanged: nothing written.
+    gh.clear_requests();
+    let o = rel(&gh);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert!(out(&o).contains(" unchanged "), "{}", out(&o));
+    assert_eq!(writes(&gh), 0);
+    gh.assert_no_violations();
+}
+
+// ---- auto_inactive -------------------------------------------------------------------------------
+
+#[test]
+fn auto_inactive_marks_earlier_deployments_of_the_environment_only_when_asked() {
+    let Some(gh) = github() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let deploy = |extra: &[&str]| {
+        let mut args = vec!["deploy", "run"];
+        args.extend_from_slice(extra);
+        args.extend_from_slice(&["--", "true"]);
+        let o = step(&gh, dir.path(), TOKEN, &args).output().unwrap();
+        assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    };
+    let last = |gh: &Server| -> Vec<String> {
+        gh.deployments(REPO)
+            .iter()
+            .map(|d| d.statuses.last().unwrap().state.clone())
+            .collect()
+    };
+    deploy(&["--environment", "qa"]); // 0: another environment
+    deploy(&["--environment", "staging", "--transient"]); // 1: a review app
+    deploy(&["--environment", "staging"]); // 2
+    // GitHub's default: earlier successful deployments of staging that are not transient
+    // (none yet) become inactive; qa and the transient one are untouched.
+    assert_eq!(last(&gh), ["success", "success", "success"]);
+    deploy(&["--environment", "staging", "--auto-inactive", "false"]); // 3
+    // Switched off: 2 stays active beside 3.
+    assert_eq!(last(&gh), ["success", "success", "success", "success"]);
+    let sent = gh.requests_matching("POST", "/repos/octo/app/deployments/*/statuses");
+    let successes: Vec<&serde_json::Value> = sent
+        .iter()
+        .filter_map(|r| r.body.as_ref())
+        .filter(|b| b["state"] == "success")
+        .collect();
+    assert_eq!(successes.len(), 4);
+    assert!(
+        successes[..3]
+            .iter()
+            .all(|b| b.get("auto_inactive").is_none())
+    );
+    assert_eq!(successes[3]["auto_inactive"], false);
+    deploy(&["--environment", "staging", "--auto-inactive", "true"]); // 4
+    // On: both earlier non-transient staging deployments get an `inactive` status.
+    assert_eq!(
+        last(&gh),
+        ["success", "success", "inactive", "inactive", "success"]
+    );
+    assert_eq!(
+        states(&gh)[2],
+        vec!["in_progress", "success", "inactive"],
+        "one inactive status added"
+    );
+    // Production deployments are not made inactive (GitHub: "non-transient, non-production").
+    deploy(&["--environment", "production"]); // 5
+    deploy(&["--environment", "production"]); // 6
+    assert_eq!(&last(&gh)[5..], ["success", "success"]);
+
+    // deploy start|finish carries the switch too: 4 stays active beside 7.
+    let o = step(
+        &gh,
+        dir.path(),
+        TOKEN,
+        &["deploy", "start", "--environment", "staging"],
+    )
+    .output()
+    .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    let id = out(&o).trim().to_string();
+    let o = step(
+        &gh,
+        dir.path(),
+        TOKEN,
+        &[
+            "deploy",
+            "finish",
+            "--deployment-id",
+            &id,
+            "--state",
+            "success",
+            "--auto-inactive",
+            "false",
+        ],
+    )
+    .output()
+    .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert_eq!(last(&gh)[4], "success");
+    assert_eq!(last(&gh)[7], "success");
+    gh.assert_no_violations();
+}
+
+// ---- signals at the edges of the lifecycle -----------------------------------------------------
+
+/// Waits (at most 20 s) for `cond`.
+fn wait_for(what: &str, cond: impl Fn() -> bool) {
+    let t0 = std::time::Instant::now();
+    while !cond() {
+        assert!(
+            t0.elapsed() < Duration::from_secs(20),
+            "{what} never happened"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+fn sigterm(child: &std::process::Child) {
+    let sent = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+}
+
+#[test]
+fn deploy_run_interrupted_during_the_rollback_reports_it() {
+    let Some(gh) = github() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let rollback = "trap 'echo TERM > rollback-term; exit 143' TERM; echo started > rollback-started; sleep 30 & wait";
+    let child = step(
+        &gh,
+        dir.path(),
+        TOKEN,
+        &[
+            "deploy",
+            "run",
+            "--environment",
+            "staging",
+            "--rollback",
+            rollback,
+            "--format",
+            "json",
+            "--",
+            "sh",
+            "-c",
+            "exit 3",
+        ],
+    )
+    .stdout(std::process::Stdio::piped())
+    .stderr(std::process::Stdio::piped())
+    .spawn()
+    .unwrap();
+    wait_for("the rollback's start", || {
+        dir.path().join("rollback-started").exists()
+    });
+    sigterm(&child);
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(143), "{}", err(&o));
+    // The rollback got the signal and the deployment ended in error, not in_progress.
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("rollback-term")).unwrap(),
+        "TERM\n"
+    );
+    assert_eq!(states(&gh), vec![vec!["in_progress", "error"]]);
+    assert_eq!(
+        gh.deployments(REPO)[0].statuses[1].description,
+        "rollback interrupted by SIGTERM after: deploy command exited with status 3"
+    );
+    let report: serde_json::Value = serde_json::from_str(&out(&o)).unwrap();
+    assert_eq!(report["state"], "error");
+    assert_eq!(report["signal"], "SIGTERM");
+    assert_eq!(report["rollback_interrupted"], true);
+    assert_eq!(
+        report["rollback"],
+        "rollback interrupted by SIGTERM: it was stopped before it finished"
+    );
+    assert!(
+        err(&o).contains("rollback: rollback interrupted by SIGTERM"),
+        "{}",
+        err(&o)
+    );
+    gh.assert_no_violations();
+}
+
+#[test]
+fn deploy_run_interrupted_while_in_progress_is_being_set_ends_in_error() {
+    use shipgate_testserver::Fault;
+    let Some(gh) = github() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    // The in_progress status is recorded at once and answered 1 s later: the signal comes
+    // while shipgate waits for that answer.
+    gh.inject(
+        Fault::delay(Duration::from_secs(1))
+            .on("/repos/octo/app/deployments/*/statuses")
+            .method("POST")
+            .times(1),
+    );
+    let child = step(
+        &gh,
+        dir.path(),
+        TOKEN,
+        &[
+            "deploy",
+            "run",
+            "--environment",
+            "staging",
+            "--",
+            "sh",
+            "-c",
+            "echo ran > deployed",
+        ],
+    )
+    .stdout(std::process::Stdio::piped())
+    .stderr(std::process::Stdio::piped())
+    .spawn()
+    .unwrap();
+    wait_for("the in_progress status", || {
+        states(&gh) == vec![vec!["in_progress".to_string()]]
+    });
+    sigterm(&child);
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(143), "{}", err(&o));
+    assert_eq!(states(&gh), vec![vec!["in_progress", "error"]]);
+    assert_eq!(
+        gh.deployments(REPO)[0].statuses[1].description,
+        "cancelled by SIGTERM before the deploy command started"
+    );
+    // The deploy command never ran.
+    assert!(!dir.path().join("deployed").exists());
+    gh.assert_no_violations();
+}
+
+#[test]
+fn deploy_run_interrupted_right_after_the_deployment_was_created_ends_in_error() {
+    use shipgate_testserver::Fault;
+    let Some(gh) = github() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    // The deployment is created at once and answered 2 s later: the signal comes before
+    // shipgate knows its id.
+    gh.inject(
+        Fault::delay(Duration::from_secs(2))
+            .on("/repos/octo/app/deployments")
+            .method("POST")
+            .times(1),
+    );
+    let child = step(
+        &gh,
+        dir.path(),
+        TOKEN,
+        &[
+            "deploy",
+            "run",
+            "--environment",
+            "staging",
+            "--",
+            "sh",
+            "-c",
+            "echo ran > deployed",
+        ],
+    )
+    .stdout(std::process::Stdio::piped())
+    .stderr(std::process::Stdio::piped())
+    .spawn()
+    .unwrap();
+    wait_for("the deployment", || !gh.deployments(REPO).is_empty());
+    sigterm(&child);
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(143), "{}", err(&o));
+    // No in_progress at all: straight to error; nothing deployed.
+    assert_eq!(states(&gh), vec![vec!["error"]]);
+    assert_eq!(
+        gh.deployments(REPO)[0].statuses[0].description,
+        "cancelled by SIGTERM before the deploy command started"
+    );
+    assert!(!dir.path().join("deployed").exists());
+    gh.assert_no_violations();
+}

@@ -19,7 +19,7 @@ pub const PULL_FILES_MAX: usize = 3_000;
 /// The descriptions of commit and deployment statuses are limited to 140 characters.
 pub const STATUS_DESCRIPTION_MAX: usize = 140;
 
-type Res = Result<Reply, Reply>;
+pub(crate) type Res = Result<Reply, Reply>;
 type Perm = fn(&Permissions) -> Access;
 
 const FORBIDDEN: &str = "Resource not accessible by integration";
@@ -75,6 +75,10 @@ pub fn dispatch(st: &mut State, call: &Call) -> Reply {
         "repos/list-releases" => releases_list(st, call),
         "repos/create-release" => release_create(st, call),
         "repos/get-release-by-tag" => release_by_tag(st, call),
+        // Added to ../shared's subset from the full description (widen.rs).
+        "repos/update-release" => crate::deploy::release_update(st, call),
+        "users/get-by-username" => crate::deploy::user_get(st, call),
+        "teams/get-by-name" => crate::deploy::team_get(st, call),
         other => {
             st.limit_problems.push(format!(
                 "{other} is described but not implemented by the test server"
@@ -88,7 +92,7 @@ pub fn dispatch(st: &mut State, call: &Call) -> Reply {
 // ---- access -------------------------------------------------------------------------------
 
 /// The repository of the call, if the caller may see it and has `need` on `perm`.
-fn repo_for(st: &State, call: &Call, perm: Perm, need: Access) -> Result<usize, Reply> {
+pub(crate) fn repo_for(st: &State, call: &Call, perm: Perm, need: Access) -> Result<usize, Reply> {
     let idx = st
         .repo_index(call.param("owner"), call.param("repo"))
         .ok_or_else(|| Reply::not_found(call.docs()))?;
@@ -131,7 +135,7 @@ fn repo_for(st: &State, call: &Call, perm: Perm, need: Access) -> Result<usize, 
     }
 }
 
-fn login(st: &State, call: &Call) -> String {
+pub(crate) fn login(st: &State, call: &Call) -> String {
     match &call.caller {
         Caller::Token(t) => st
             .tokens
@@ -145,17 +149,17 @@ fn can(st: &State, call: &Call, perm: Perm, need: Access) -> bool {
     repo_for(st, call, perm, need).is_ok()
 }
 
-fn body<'a>(call: &'a Call) -> &'a Value {
+pub(crate) fn body<'a>(call: &'a Call) -> &'a Value {
     static EMPTY: Value = Value::Null;
     call.body.as_ref().unwrap_or(&EMPTY)
 }
 
-fn s(v: &Value, k: &str) -> Option<String> {
+pub(crate) fn s(v: &Value, k: &str) -> Option<String> {
     v.get(k).and_then(Value::as_str).map(str::to_string)
 }
 
 /// Position of the item whose id is the numeric path parameter `param`; 404 when none.
-fn index_by_id(
+pub(crate) fn index_by_id(
     call: &Call,
     param: &str,
     mut ids: impl Iterator<Item = u64>,
@@ -165,7 +169,7 @@ fn index_by_id(
         .ok_or_else(|| Reply::not_found(call.docs()))
 }
 
-fn num_param(call: &Call, name: &str) -> Result<u64, Reply> {
+pub(crate) fn num_param(call: &Call, name: &str) -> Result<u64, Reply> {
     call.param(name)
         .parse()
         .map_err(|_| Reply::not_found(call.docs()))
@@ -1449,6 +1453,30 @@ fn environment_put(st: &mut State, call: &Call) -> Res {
         return Err(Reply::error(
             422,
             "Invalid request.\n\nYou can list up to six users or teams as reviewers.",
+            call.docs(),
+        ));
+    }
+    // Reviewers must exist: users of this server, teams of the organisation owning the
+    // repository (a user-owned repository has no teams).
+    let owner = st.repos[idx].owner.clone();
+    let unknown = reviewers.iter().flatten().find(|(kind, id)| {
+        if kind == "Team" {
+            !st.teams
+                .iter()
+                .any(|t| t.id == *id && t.org.eq_ignore_ascii_case(&owner))
+        } else {
+            !st.users
+                .iter()
+                .any(|u| u.id == *id && u.kind != "Organization")
+        }
+    });
+    if let Some((kind, id)) = unknown {
+        return Err(Reply::error(
+            422,
+            &format!(
+                "Invalid request.\n\nNo {} with id {id} can review deployments of this repository.",
+                kind.to_ascii_lowercase()
+            ),
             call.docs(),
         ));
     }

@@ -19,6 +19,7 @@ pub mod openapi;
 mod render;
 mod sarif;
 mod state;
+mod widen;
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -28,7 +29,7 @@ use std::time::Duration;
 use serde_json::Value;
 
 pub use deploy::{DeploymentStatusView, DeploymentView, ReleaseView};
-pub use openapi::{OPENAPI_ENV, cache_dir, candidate_paths};
+pub use openapi::{OPENAPI_ENV, cache_dir, candidate_paths, full_description_path};
 
 /// A level of access for one permission of a token.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
@@ -672,6 +673,19 @@ impl Server {
     /// The OpenAPI file in use.
     pub fn openapi_source(&self) -> PathBuf {
         self.shared.spec.source.clone()
+    }
+
+    /// Whether the description in use has the operation `id` (`users/get-by-username`): the
+    /// subset of `../shared` lacks a few that the server adds from the full description when
+    /// `testserver/fetch-openapi.sh` has installed it.
+    pub fn supports(&self, id: &str) -> bool {
+        self.shared.spec.operation(id).is_some()
+    }
+
+    /// Why operations could not be added to the subset from the full description, if they
+    /// could not (the full description is not installed, or lacks them).
+    pub fn widening_problem(&self) -> Option<String> {
+        self.shared.spec.widened.as_ref().err().cloned()
     }
 
     fn lock(&self) -> MutexGuard<'_, state::State> {

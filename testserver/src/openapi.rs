@@ -26,8 +26,37 @@ pub fn candidate_paths() -> Vec<PathBuf> {
     }
     let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     out.push(workspace.join("../shared/github-openapi/subset.json"));
-    out.push(cache_dir().join("node_modules/@octokit/openapi/generated/api.github.com.json"));
+    out.push(full_description_path());
     out
+}
+
+/// Where `testserver/fetch-openapi.sh` installs the full description.
+pub fn full_description_path() -> PathBuf {
+    cache_dir().join("node_modules/@octokit/openapi/generated/api.github.com.json")
+}
+
+/// Adds to `doc` (read from `path`) the operations of [`crate::widen::EXTRA`] it lacks, from the
+/// full description when it is installed.
+fn widen_from_cache(doc: &mut Value, path: &Path) -> Result<Vec<String>, String> {
+    let full_path = full_description_path();
+    let lacks = crate::widen::EXTRA.iter().any(|(m, p, _)| {
+        doc.get("paths")
+            .and_then(|x| x.get(*p))
+            .and_then(|x| x.get(*m))
+            .is_none()
+    });
+    if !lacks || full_path == path {
+        return Ok(Vec::new());
+    }
+    let text = std::fs::read_to_string(&full_path).map_err(|e| {
+        format!(
+            "{}: {e} (run testserver/fetch-openapi.sh to install @octokit/openapi 23.0.2)",
+            full_path.display()
+        )
+    })?;
+    let full: Value =
+        serde_json::from_str(&text).map_err(|e| format!("{}: {e}", full_path.display()))?;
+    crate::widen::widen(doc, &full).map_err(|e| format!("{}: {e}", full_path.display()))
 }
 
 /// `$SHIPGATE_CACHE_DIR`, else `$XDG_CACHE_HOME/shipgate`, else `$HOME/.cache/shipgate`.
@@ -98,6 +127,8 @@ pub struct Spec {
     ops: Vec<Operation>,
     /// Where it was read from.
     pub source: PathBuf,
+    /// The operations added to it from the full description (`widen.rs`), or why none could be.
+    pub widened: Result<Vec<String>, String>,
     patterns: Mutex<HashMap<String, Option<Regex>>>,
 }
 
@@ -150,9 +181,12 @@ impl Spec {
         }
         let text = std::fs::read_to_string(&path)
             .map_err(|e| SpecError::Invalid(path.clone(), e.to_string()))?;
-        let doc: Value = serde_json::from_str(&text)
+        let mut doc: Value = serde_json::from_str(&text)
             .map_err(|e| SpecError::Invalid(path.clone(), e.to_string()))?;
-        let spec = Arc::new(Spec::from_value(doc, path.clone())?);
+        let widened = widen_from_cache(&mut doc, &path);
+        let mut spec = Spec::from_value(doc, path.clone())?;
+        spec.widened = widened;
+        let spec = Arc::new(spec);
         cache.insert(path, spec.clone());
         Ok(spec)
     }
@@ -236,6 +270,7 @@ impl Spec {
             doc,
             ops,
             source,
+            widened: Ok(Vec::new()),
             patterns: Mutex::new(HashMap::new()),
         })
     }

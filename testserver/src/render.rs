@@ -564,6 +564,11 @@ pub fn environment(st: &State, r: &Repo, e: &Environment, urls: &Urls) -> Value 
             .reviewers
             .iter()
             .map(|(kind, id)| {
+                if kind == "Team"
+                    && let Some(t) = st.teams.iter().find(|t| t.id == *id)
+                {
+                    return json!({"type": kind, "reviewer": crate::deploy::team(t, urls)});
+                }
                 let who = st.users.iter().find(|u| u.id == *id).cloned();
                 let reviewer = match who {
                     Some(u) => user(&u, urls),

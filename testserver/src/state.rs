@@ -58,6 +58,16 @@ pub struct User {
     pub kind: &'static str,
 }
 
+/// A team of an organisation (a user of kind `Organization`).
+#[derive(Clone, Debug)]
+pub struct Team {
+    pub id: u64,
+    pub org: String,
+    pub slug: String,
+    pub name: String,
+    pub created: u64,
+}
+
 #[derive(Clone, Debug)]
 pub struct Commit {
     pub sha: String,
@@ -317,6 +327,9 @@ pub struct ActiveFault {
 pub struct State {
     pub next_id: u64,
     pub users: Vec<User>,
+    pub teams: Vec<Team>,
+    /// Tokens that may not read organisations' teams (no Members: read).
+    pub no_members_read: Vec<String>,
     pub repos: Vec<Repo>,
     pub commits: HashMap<String, Commit>,
     pub tokens: HashMap<String, TokenState>,
@@ -335,6 +348,8 @@ impl State {
         State {
             next_id: 1000,
             users: Vec::new(),
+            teams: Vec::new(),
+            no_members_read: Vec::new(),
             repos: Vec::new(),
             commits: HashMap::new(),
             tokens: HashMap::new(),

@@ -1700,3 +1700,93 @@ fn the_description_is_looked_up_in_the_documented_order() {
     assert!(c[n - 1].ends_with("node_modules/@octokit/openapi/generated/api.github.com.json"));
     assert!(c[n - 1].starts_with(shipgate_testserver::cache_dir()));
 }
+
+// ---- operations added to ../shared's subset (widen.rs) --------------------------------------
+
+#[test]
+fn users_teams_and_release_updates_added_from_the_full_description() {
+    let Some(g) = gh() else { return };
+    let ops = [
+        "users/get-by-username",
+        "teams/get-by-name",
+        "repos/update-release",
+    ];
+    if ops.iter().any(|o| !g.s.supports(o)) {
+        let why = g.s.widening_problem().unwrap_or_default();
+        assert!(
+            std::env::var("CI").map_or(true, |v| v != "true"),
+            "the description lacks {ops:?}: {why}"
+        );
+        eprintln!("skipped: the description lacks {ops:?}: {why}");
+        return;
+    }
+    // Users: known ones with their ids, 404 for others; teams only in organisations.
+    let alice = g.s.user_id("alice");
+    let r = g.get("/users/alice");
+    assert_eq!((r.status, r.body["id"].as_u64()), (200, Some(alice)));
+    assert_eq!(r.body["type"], "User");
+    assert_eq!(g.get("/users/nobody-here").status, 404);
+    assert_eq!(g.get("/orgs/octo/teams/ops").status, 404, "octo is a user");
+    let org = g.s.create_org("octo");
+    let team = g.s.create_team("octo", "ops", "Operations");
+    assert_eq!(g.get("/users/octo").body["type"], "Organization");
+    let r = g.get("/orgs/octo/teams/ops");
+    assert_eq!(r.status, 200);
+    assert_eq!(r.body["id"].as_u64(), Some(team));
+    assert_eq!(r.body["organization"]["id"].as_u64(), Some(org));
+    assert_eq!(g.get("/orgs/octo/teams/nope").status, 404);
+    assert_eq!(g.get("/orgs/alice/teams/ops").status, 404);
+    // Reviewers must exist; the team is listed as a team.
+    let r = g.put(
+        "/repos/octo/app/environments/production",
+        json!({"reviewers": [{"type": "User", "id": alice}, {"type": "Team", "id": 99_999_999}]}),
+    );
+    assert_eq!(r.status, 422);
+    let r = g.put(
+        "/repos/octo/app/environments/production",
+        json!({"reviewers": [{"type": "User", "id": alice}, {"type": "Team", "id": team}]}),
+    );
+    assert_eq!(r.status, 200);
+    let reviewers = &r.body["protection_rules"][0]["reviewers"];
+    assert_eq!(reviewers[1]["reviewer"]["slug"], "ops");
+    assert_eq!(
+        g.s.environment_reviewers(REPO, "production"),
+        vec![("User".to_string(), alice), ("Team".to_string(), team)]
+    );
+    // Release updates change the fields sent, keep the others.
+    let id = g
+        .post(
+            "/repos/octo/app/releases",
+            json!({"tag_name": "v1.0.0", "name": "1.0.0", "body": "notes"}),
+        )
+        .body["id"]
+        .as_u64()
+        .unwrap();
+    let r = g.patch(
+        &format!("/repos/octo/app/releases/{id}"),
+        json!({"body": "better notes", "prerelease": true}),
+    );
+    assert_eq!(r.status, 200);
+    assert_eq!(
+        (&r.body["name"], &r.body["body"], &r.body["prerelease"]),
+        (&json!("1.0.0"), &json!("better notes"), &json!(true))
+    );
+    assert_eq!(
+        g.patch("/repos/octo/app/releases/12345678", json!({"body": "x"}))
+            .status,
+        404
+    );
+    let no_write = "ghs_read_only";
+    g.s.add_token(no_write, TokenSpec::read_all());
+    assert_eq!(
+        g.as_token(Some(no_write))
+            .send(
+                Method::PATCH,
+                &format!("/repos/octo/app/releases/{id}"),
+                Some(json!({"body": "x"}))
+            )
+            .status,
+        403
+    );
+    g.s.assert_no_violations();
+}
