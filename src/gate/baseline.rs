@@ -22,17 +22,20 @@
 //!
 //! The digest stays within [`TARGET_CHARS`] (6,000 characters) whatever the size of the
 //! project, except for a header with very many metrics. The header is always exact. A
-//! section whose exact set fits its share of the room left is written exactly (a small
-//! project's digest is a few hundred bytes); a larger one is written as a sketch (an
+//! section whose exact set fits its share of the room left is written exactly (50 files, 300
+//! tests and 20 findings: 1,326 characters with a full header); a larger one is written as a sketch (an
 //! invertible Bloom lookup table, [`super::sketch`]) that fills its share: the current run
 //! builds the same sketch of its own sets, subtracts, and lists what differs, which
 //! rebuilds the base run's set exactly ([`Baseline::resolved`]). That works while the two
-//! runs differ in at most about 0.6 elements a cell: with the default shares about 90
-//! tests added, removed or changed in status, 40 files whose line counts changed (each
-//! counts twice, before and after, an added or deleted one once) and 50 findings
-//! introduced or fixed, in projects of any size. Beyond that the section's comparison is
-//! skipped with a note saying how many differences the digest can list; the header's
-//! totals are still compared. Sketch elements: a test is its id and status (passed,
+//! runs differ in at most about 0.6 elements a cell (measured: 98.9% to 99.9% of random
+//! differences of that size list completely, 99.6% or more at 0.5 a cell). A digest of a
+//! large project (measured the same from 1,000 files, 5,000 tests and 500 findings to
+//! 40,000, 200,000 and 20,000: 5,918 to 5,926 characters) has 124 file cells, 144 test
+//! cells and 76 finding cells: about 86 tests added, removed or changed in status, 37
+//! files whose line counts changed (each counts twice, before and after; an added or
+//! deleted one once) and 45 findings introduced or fixed. Beyond that the section's
+//! comparison is skipped with a note saying how many differences the digest can list; the
+//! header's totals are still compared. Sketch elements: a test is its id and status (passed,
 //! failing, skipped: 5 bytes), a file its path hash and line counts (3 bytes each,
 //! saturating: 10 bytes), a finding its fingerprint hash and occurrence number (6 bytes).
 //!
