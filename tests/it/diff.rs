@@ -1998,3 +1998,82 @@ fn a_large_project_compares_through_a_digest_of_a_few_kb() {
     assert_eq!(c["findings_fixed"], 4);
     assert_eq!(c["files"].as_array().unwrap().len(), 7);
 }
+
+/// A push to main checked out shallow (actions/checkout's default depth 1): the push's
+/// `before` is not in the clone, so it is fetched and the history deepened until the merge
+/// base is found; the changed lines are the push's.
+#[test]
+fn shallow_push_whose_before_is_missing_locally() {
+    let t = tempfile::tempdir().unwrap();
+    let up = t.path().join("up");
+    std::fs::create_dir(&up).unwrap();
+    init(&up);
+    let before = grow(&up, "main.txt", 1, 8);
+    let after = grow(&up, "main.txt", 9, 3);
+    let url = format!("file://{}", up.display());
+    let clone = t.path().join("clone");
+    let o = Command::new("git")
+        .args(["clone", "-q", "--depth", "1", "--branch", "main", &url])
+        .arg(&clone)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = Command::new("git")
+        .args(["cat-file", "-e", &before])
+        .current_dir(&clone)
+        .output()
+        .unwrap();
+    assert!(!o.status.success(), "`before` is not in the shallow clone");
+    let event = t.path().join("event.json");
+    std::fs::write(
+        &event,
+        json!({"ref": "refs/heads/main", "before": before, "after": after, "forced": false})
+            .to_string(),
+    )
+    .unwrap();
+    let event = event.display().to_string();
+    // main.txt: 11 lines, the first 6 ran.
+    let cov = lcov_of(t.path(), "cov.info", &[("main.txt", 11, 6)]);
+    let env = [
+        ("GITHUB_EVENT_NAME", "push"),
+        ("GITHUB_EVENT_PATH", event.as_str()),
+        ("GITHUB_SHA", after.as_str()),
+    ];
+    let (o, r) = gate_in(&clone, &["--coverage", &cov], &env);
+    let code = o.status.code();
+    let r = r.unwrap_or_else(|| panic!("{}", stderr(&o)));
+    let err = stderr(&o);
+    assert!(err.contains("fetched the base commit"), "{err}");
+    assert!(
+        err.contains("changes: 1 file(s), 3 added line(s) since the merge base"),
+        "{err}"
+    );
+    // Lines 9-11 were added by the push; none of them ran.
+    let files = r["verdict"]["patch"]["files"].as_array().unwrap();
+    assert_eq!(files.len(), 1, "{files:?}");
+    assert_eq!(files[0]["path"], "main.txt");
+    assert_eq!(
+        (files[0]["covered"].as_u64(), files[0]["coverable"].as_u64()),
+        (Some(0), Some(3))
+    );
+
+    // A force push whose `before` is gone from the remote: the changed lines are unknown,
+    // which is a warning, not an error: the gate decides as it did (the defaults fail 6/11
+    // covered lines either way).
+    let gone = "0123456789abcdef0123456789abcdef01234567";
+    std::fs::write(
+        &event,
+        json!({"ref": "refs/heads/main", "before": gone, "after": after, "forced": true})
+            .to_string(),
+    )
+    .unwrap();
+    let (o, r) = gate_in(&clone, &["--coverage", &cov], &env);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), code, "{err}");
+    assert_ne!(code, Some(2), "{err}");
+    assert!(
+        err.contains("cannot find the changed lines, so patch coverage is not measured"),
+        "{err}"
+    );
+    assert!(r.unwrap()["verdict"].get("patch").is_none());
+}
