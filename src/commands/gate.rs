@@ -191,7 +191,18 @@ fn changed_lines(
                     Err(api_err) => tracing::warn!("{api_err:#}"),
                 }
             }
-            tracing::warn!("cannot find the changed lines, so patch coverage is not measured: {e}");
+            let forced = gh.event_name.as_deref() == Some("push")
+                && payload.as_deref().is_some_and(git::push_forced);
+            if forced {
+                tracing::warn!(
+                    "cannot find the changed lines, so patch coverage is not measured: this push was forced, and its `before` ({}) is not in the clone and could not be fetched (a force push can remove it from the remote; no fetch-depth brings it back)",
+                    short(&base)
+                );
+            } else {
+                tracing::warn!(
+                    "cannot find the changed lines, so patch coverage is not measured: {e}"
+                );
+            }
             Ok(Compared { lines: None, bases })
         }
     }

@@ -313,6 +313,15 @@ pub fn push_before(payload: &[u8]) -> Option<String> {
         .then(|| b.to_string())
 }
 
+/// Whether a push event's payload says the push was forced (`forced: true`): its `before`
+/// may then be gone from the remote.
+pub fn push_forced(payload: &[u8]) -> bool {
+    serde_json::from_slice::<serde_json::Value>(payload)
+        .ok()
+        .and_then(|v| v.get("forced")?.as_bool())
+        .unwrap_or(false)
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

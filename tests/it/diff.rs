@@ -2072,8 +2072,9 @@ fn shallow_push_whose_before_is_missing_locally() {
     assert_eq!(o.status.code(), code, "{err}");
     assert_ne!(code, Some(2), "{err}");
     assert!(
-        err.contains("cannot find the changed lines, so patch coverage is not measured"),
+        err.contains("cannot find the changed lines, so patch coverage is not measured: this push was forced, and its `before` (0123456789ab) is not in the clone and could not be fetched"),
         "{err}"
     );
+    assert!(!err.contains("fetch-depth: 0"), "{err}");
     assert!(r.unwrap()["verdict"].get("patch").is_none());
 }
