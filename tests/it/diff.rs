@@ -560,6 +560,16 @@ fn renamed_file_counts_only_its_changed_lines() {
 }
 
 /// `n` one-line commits adding `name:i` lines to `file`.
+/// `git clone --depth 1 --branch BRANCH URL DEST`, as actions/checkout does by default.
+fn shallow_clone(url: &str, branch: &str, dest: &Path) {
+    let o = Command::new("git")
+        .args(["clone", "-q", "--depth", "1", "--branch", branch, url])
+        .arg(dest)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
 fn grow(dir: &Path, file: &str, from: usize, n: usize) -> String {
     let mut sha = String::new();
     for i in from..from + n {
@@ -597,12 +607,7 @@ fn shallow_clone_is_deepened_to_the_merge_base() {
     let base = grow(&up, "main.txt", 9, 4);
     let url = format!("file://{}", up.display());
     let clone = t.path().join("clone");
-    let o = Command::new("git")
-        .args(["clone", "-q", "--depth", "1", "--branch", "feature", &url])
-        .arg(&clone)
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", stderr(&o));
+    shallow_clone(&url, "feature", &clone);
     assert_eq!(
         git(&clone, &["rev-parse", "--is-shallow-repository"]),
         "true"
@@ -630,12 +635,7 @@ fn shallow_clone_is_deepened_to_the_merge_base() {
 
     // No way to fetch: the error says which fetch-depth is needed.
     let clone2 = t.path().join("clone2");
-    let o = Command::new("git")
-        .args(["clone", "-q", "--depth", "1", "--branch", "feature", &url])
-        .arg(&clone2)
-        .output()
-        .unwrap();
-    assert!(o.status.success());
+    shallow_clone(&url, "feature", &clone2);
     git(
         &clone2,
         &["remote", "set-url", "origin", "file:///nonexistent/repo"],
@@ -2012,12 +2012,7 @@ fn shallow_push_whose_before_is_missing_locally() {
     let after = grow(&up, "main.txt", 9, 3);
     let url = format!("file://{}", up.display());
     let clone = t.path().join("clone");
-    let o = Command::new("git")
-        .args(["clone", "-q", "--depth", "1", "--branch", "main", &url])
-        .arg(&clone)
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", stderr(&o));
+    shallow_clone(&url, "main", &clone);
     let o = Command::new("git")
         .args(["cat-file", "-e", &before])
         .current_dir(&clone)
