@@ -2086,3 +2086,210 @@ fn deploy_run_interrupted_right_after_the_deployment_was_created_ends_in_error()
     assert!(!dir.path().join("deployed").exists());
     gh.assert_no_violations();
 }
+
+/// The deployments' statuses with their descriptions, oldest first.
+fn described_states(gh: &Server) -> Vec<Vec<(String, String)>> {
+    gh.deployments(REPO)
+        .iter()
+        .map(|d| {
+            d.statuses
+                .iter()
+                .map(|s| (s.state.clone(), s.description.clone()))
+                .collect()
+        })
+        .collect()
+}
+
+fn pair(state: &str, description: &str) -> (String, String) {
+    (state.to_string(), description.to_string())
+}
+
+/// GitHub holds the `in_progress` request 3 s before storing it: past the 2 s shipgate gives
+/// it after a signal, so the final status is stored first and `in_progress` after it.
+fn hold_in_progress(gh: &Server) {
+    use shipgate_testserver::Fault;
+    gh.inject(
+        Fault::delay_before_applying(Duration::from_secs(3))
+            .on("/repos/octo/app/deployments/*/statuses")
+            .method("POST")
+            .times(1),
+    );
+}
+
+#[test]
+fn deploy_run_in_progress_landing_after_the_final_status_is_overwritten() {
+    let Some(gh) = github() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    hold_in_progress(&gh);
+    let child = step(
+        &gh,
+        dir.path(),
+        TOKEN,
+        &[
+            "deploy",
+            "run",
+            "--environment",
+            "staging",
+            "--format",
+            "json",
+            "--",
+            "sh",
+            "-c",
+            "echo ran > deployed",
+        ],
+    )
+    .stdout(std::process::Stdio::piped())
+    .stderr(std::process::Stdio::piped())
+    .spawn()
+    .unwrap();
+    wait_for("the held in_progress", || gh.held_requests() == 1);
+    assert_eq!(states(&gh), vec![Vec::<String>::new()]);
+    let t0 = std::time::Instant::now();
+    sigterm(&child);
+    let o = child.wait_with_output().unwrap();
+    let took = t0.elapsed();
+    assert_eq!(o.status.code(), Some(143), "{}", err(&o));
+    // Whatever shipgate did, the held request is stored before the states are read.
+    wait_for("the held in_progress stored", || {
+        gh.held_requests() == 0 && gh.requests_matching("POST", "*/statuses").len() >= 2
+    });
+    // Stored as GitHub would have them: the final status (written 2 s after the signal), the
+    // held in_progress (3 s after it was sent), then the final status again, so the newest is
+    // the final one.
+    let why = "cancelled by SIGTERM before the deploy command started";
+    assert_eq!(
+        described_states(&gh),
+        vec![vec![
+            pair("error", why),
+            pair("in_progress", "deploying to staging"),
+            pair("error", why),
+        ]],
+        "{}",
+        err(&o)
+    );
+    assert!(
+        err(&o).contains("in_progress arrived after the final status; writing it again"),
+        "{}",
+        err(&o)
+    );
+    let report: serde_json::Value = serde_json::from_str(&out(&o)).unwrap();
+    assert_eq!(report["state"], "error");
+    assert_eq!(report["status_written"], true);
+    assert!(!dir.path().join("deployed").exists());
+    // Within the runner's 10 s between SIGINT and SIGKILL.
+    assert!(took < Duration::from_secs(8), "{took:?}");
+    gh.assert_no_violations();
+}
+
+fn start_step(gh: &Server, dir: &Path) -> std::process::Child {
+    step(
+        gh,
+        dir,
+        TOKEN,
+        &["deploy", "start", "--environment", "staging"],
+    )
+    .stdout(std::process::Stdio::piped())
+    .stderr(std::process::Stdio::piped())
+    .spawn()
+    .unwrap()
+}
+
+/// The step's outputs (none when it wrote no file).
+fn step_outputs(dir: &Path) -> Vec<(String, String)> {
+    match std::fs::read_to_string(dir.join("outputs")) {
+        Ok(t) => crate::runner::parse_file_command(&t).unwrap(),
+        Err(_) => Vec::new(),
+    }
+}
+
+#[test]
+fn deploy_start_cancelled_while_in_progress_is_held_ends_in_error() {
+    let Some(gh) = github() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    hold_in_progress(&gh);
+    let child = start_step(&gh, dir.path());
+    wait_for("the held in_progress", || gh.held_requests() == 1);
+    let t0 = std::time::Instant::now();
+    sigterm(&child);
+    let o = child.wait_with_output().unwrap();
+    let took = t0.elapsed();
+    assert_eq!(o.status.code(), Some(143), "{}", err(&o));
+    wait_for("the held in_progress stored", || {
+        gh.held_requests() == 0 && gh.requests_matching("POST", "*/statuses").len() >= 2
+    });
+    let why = "cancelled by SIGTERM while the deployment was being started";
+    assert_eq!(
+        described_states(&gh),
+        vec![vec![
+            pair("error", why),
+            pair("in_progress", "deploying to staging"),
+            pair("error", why),
+        ]],
+        "{}",
+        err(&o)
+    );
+    let id = gh.deployments(REPO)[0].id;
+    assert!(
+        err(&o).contains(&format!("deployment {id} to staging → error: {why}")),
+        "{}",
+        err(&o)
+    );
+    // No deployment id for a later `deploy finish`, nothing on stdout.
+    assert_eq!(out(&o), "");
+    assert!(step_outputs(dir.path()).is_empty());
+    assert!(took < Duration::from_secs(8), "{took:?}");
+    gh.assert_no_violations();
+}
+
+#[test]
+fn deploy_start_cancelled_before_or_while_in_progress_is_set_ends_in_error() {
+    use shipgate_testserver::Fault;
+    let Some(gh) = github() else { return };
+    let why = "cancelled by SIGTERM while the deployment was being started";
+    // 1. In_progress stored at once, answered 1 s later: the signal comes while shipgate
+    //    waits for the answer, which comes within the 2 s; then the final status.
+    let dir = tempfile::tempdir().unwrap();
+    gh.inject(
+        Fault::delay(Duration::from_secs(1))
+            .on("/repos/octo/app/deployments/*/statuses")
+            .method("POST")
+            .times(1),
+    );
+    let child = start_step(&gh, dir.path());
+    wait_for("the in_progress status", || {
+        states(&gh) == vec![vec!["in_progress".to_string()]]
+    });
+    sigterm(&child);
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(143), "{}", err(&o));
+    assert_eq!(
+        described_states(&gh),
+        vec![vec![
+            pair("in_progress", "deploying to staging"),
+            pair("error", why)
+        ]]
+    );
+    assert!(step_outputs(dir.path()).is_empty());
+    // 2. The deployment stored at once, answered 2 s later: the signal comes before shipgate
+    //    knows its id; no in_progress at all.
+    let dir = tempfile::tempdir().unwrap();
+    gh.inject(
+        Fault::delay(Duration::from_secs(2))
+            .on("/repos/octo/app/deployments")
+            .method("POST")
+            .times(1),
+    );
+    let child = start_step(&gh, dir.path());
+    wait_for("the second deployment", || gh.deployments(REPO).len() == 2);
+    sigterm(&child);
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(143), "{}", err(&o));
+    let all = described_states(&gh);
+    let second = all
+        .iter()
+        .find(|s| s.len() == 1)
+        .expect("the second deployment");
+    assert_eq!(second, &vec![pair("error", why)]);
+    assert!(step_outputs(dir.path()).is_empty());
+    gh.assert_no_violations();
+}
