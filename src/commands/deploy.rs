@@ -637,6 +637,14 @@ fn action_deploy() -> Result<ExitCode> {
     if let Some(w) = action_input("webhook_url") {
         flag("--notify-webhook", w);
     }
+    if let Some(v) = action_input("auto_inactive") {
+        match v.as_str() {
+            "true" | "false" => flag("--auto-inactive", v),
+            _ => anyhow::bail!(
+                "the Action's auto-inactive input (INPUT_AUTO_INACTIVE): expected true or false, got {v:?}"
+            ),
+        }
+    }
     argv.extend(["--".into(), "sh".into(), "-c".into(), cmd]);
     let only = Only::try_parse_from(&argv).map_err(|e| {
         anyhow::anyhow!(
