@@ -151,6 +151,9 @@ pub enum FinalState {
     Failure,
     /// Something else went wrong.
     Error,
+    /// The job was cancelled (what `${{ job.status }}` says then): written as `error`, so a
+    /// finishing step run with `if: always()` can pass the job's status as it is.
+    Cancelled,
 }
 
 /// Arguments of `deploy finish`.
@@ -163,7 +166,7 @@ pub struct FinishArgs {
         env = "SHIPGATE_DEPLOYMENT_ID"
     )]
     pub deployment_id: u64,
-    /// The final state.
+    /// The final state; `cancelled` (a job's status) is written as `error`.
     #[arg(long, value_enum)]
     pub state: FinalState,
     /// The environment's URL (success).
@@ -900,14 +903,17 @@ fn finish_cmd(a: FinishArgs) -> Result<ExitCode> {
     let state = match a.state {
         FinalState::Success => "success",
         FinalState::Failure => "failure",
-        FinalState::Error => "error",
+        FinalState::Error | FinalState::Cancelled => "error",
     };
     let st = lifecycle::Status {
         state: state.into(),
-        description: a
-            .description
-            .clone()
-            .unwrap_or_else(|| format!("deployment {state}")),
+        description: a.description.clone().unwrap_or_else(|| {
+            if a.state == FinalState::Cancelled {
+                "deployment cancelled: the job was cancelled".into()
+            } else {
+                format!("deployment {state}")
+            }
+        }),
         log_url: lifecycle::log_url(env_var),
         environment_url: if state == "success" {
             a.url.clone()

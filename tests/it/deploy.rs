@@ -2293,3 +2293,145 @@ fn deploy_start_cancelled_before_or_while_in_progress_is_set_ends_in_error() {
     assert!(step_outputs(dir.path()).is_empty());
     gh.assert_no_violations();
 }
+
+// ---- the README's deploy-in-steps workflow ---------------------------------------------------------
+
+/// A `run:` script as the runner's bash runs it: the step's `env:` (its `${{ }}` evaluated by
+/// `eval`), the runner's variables, `shipgate` on the PATH.
+fn shell_step(
+    gh: &Server,
+    dir: &Path,
+    bin: &Path,
+    step: &serde_json::Value,
+    eval: &dyn Fn(&str) -> String,
+) -> Output {
+    let script = step["run"].as_str().unwrap();
+    let mut c = step_command(gh, dir, "bash");
+    c.args(["--noprofile", "--norc", "-eo", "pipefail", "-c", script])
+        .env(
+            "PATH",
+            format!(
+                "{}:{}",
+                bin.display(),
+                std::env::var("PATH").unwrap_or_default()
+            ),
+        )
+        .env_remove("GITHUB_TOKEN");
+    for (k, v) in step["env"].as_object().into_iter().flatten() {
+        let v = v.as_str().unwrap();
+        let expr = v
+            .trim()
+            .strip_prefix("${{")
+            .and_then(|r| r.strip_suffix("}}"))
+            .map(str::trim);
+        c.env(k, expr.map_or(v.to_string(), eval));
+    }
+    c.output().unwrap()
+}
+
+/// [`step`]'s environment for any program.
+fn step_command(gh: &Server, dir: &Path, program: &str) -> Command {
+    let mut c = step(gh, dir, TOKEN, &[]);
+    let envs: Vec<(std::ffi::OsString, Option<std::ffi::OsString>)> = c
+        .get_envs()
+        .map(|(k, v)| (k.to_owned(), v.map(|v| v.to_owned())))
+        .collect();
+    c = Command::new(program);
+    c.current_dir(dir).env_clear();
+    for (k, v) in envs {
+        if let Some(v) = v {
+            c.env(k, v);
+        }
+    }
+    c
+}
+
+#[test]
+fn readme_deploy_in_steps_workflow_finishes_whatever_the_job_status() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let section = &readme[readme.find("## Releases and deployments").unwrap()..];
+    let section = &section[..section.find("\n## ").unwrap()];
+    let yaml = section
+        .split("```yaml\n")
+        .skip(1)
+        .map(|b| b.split("\n```").next().unwrap())
+        .find(|b| b.contains("deploy start"))
+        .expect("the deploy-in-steps workflow");
+    let wf: serde_json::Value = serde_yaml_ng::from_str(yaml).unwrap();
+    let job = &wf["jobs"]["production"];
+    assert_eq!(job["environment"]["deployment"], false);
+    let steps = job["steps"].as_array().unwrap();
+    let start = steps.iter().find(|s| s["id"] == "start").unwrap();
+    let finish = steps
+        .iter()
+        .find(|s| {
+            s["run"]
+                .as_str()
+                .is_some_and(|r| r.contains("deploy finish"))
+        })
+        .unwrap();
+    // Run on cancellation too (`always()`; `!cancelled()` and `success()` are skipped then),
+    // and only when start gave an id.
+    assert_eq!(
+        finish["if"],
+        "always() && steps.start.outputs.deployment-id != ''"
+    );
+    let Some(gh) = github() else { return };
+    let bin = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_shipgate"), bin.path().join("shipgate"))
+        .unwrap();
+    for (n, (job_status, state, description)) in [
+        ("success", "success", "deployment success"),
+        ("failure", "failure", "deployment failure"),
+        (
+            "cancelled",
+            "error",
+            "deployment cancelled: the job was cancelled",
+        ),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let dir = tempfile::tempdir().unwrap();
+        let github = |e: &str| match e {
+            "github.token" => TOKEN.to_string(),
+            other => panic!("the test knows no {other}"),
+        };
+        let o = shell_step(&gh, dir.path(), bin.path(), start, &github);
+        assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+        let outputs = crate::runner::parse_file_command(
+            &std::fs::read_to_string(dir.path().join("outputs")).unwrap(),
+        )
+        .unwrap();
+        let id = outputs
+            .iter()
+            .find(|(k, _)| k == "deployment-id")
+            .map(|(_, v)| v.clone())
+            .unwrap();
+        assert_eq!(id, gh.deployments(REPO)[n].id.to_string());
+        let eval = |e: &str| match e {
+            "steps.start.outputs.deployment-id" => id.clone(),
+            "job.status" => job_status.to_string(),
+            other => github(other),
+        };
+        let o = shell_step(&gh, dir.path(), bin.path(), finish, &eval);
+        assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+        assert_eq!(
+            described_states(&gh)[n],
+            vec![
+                pair("in_progress", "deploying to production"),
+                pair(state, description)
+            ],
+            "job status {job_status}"
+        );
+        let last = gh.deployments(REPO)[n].statuses[1].clone();
+        let url = if state == "success" {
+            "https://example.com"
+        } else {
+            ""
+        };
+        assert_eq!(last.environment_url, url);
+    }
+    gh.assert_no_violations();
+}
