@@ -528,6 +528,21 @@ pub fn environment_cmd(args: EnvironmentArgs) -> Result<ExitCode> {
                     )
                     .into());
                 }
+                // Reviewers GitHub refused (no access to the repository): at the file's key.
+                Err(apply::ApplyError::ReviewersRefused {
+                    environment,
+                    message,
+                    repo,
+                }) => {
+                    let key = format!("environments.{environment}.reviewers");
+                    let why = apply::ApplyError::ReviewersRefused {
+                        environment,
+                        message,
+                        repo,
+                    }
+                    .to_string();
+                    return Err(EnvironmentsFile::error_at(&file, &key, &why).into());
+                }
                 Err(e) => return Err(e.into()),
             };
             match format {

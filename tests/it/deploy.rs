@@ -2435,3 +2435,79 @@ fn readme_deploy_in_steps_workflow_finishes_whatever_the_job_status() {
     }
     gh.assert_no_violations();
 }
+
+// ---- reviewers need read access to the repository ----------------------------------------------
+
+#[test]
+fn environment_apply_refuses_reviewers_without_access_to_a_private_repository() {
+    let gh = match try_start(Options::default()) {
+        Ok(s) => s,
+        Err(e) => {
+            println!("notice: skipped: {e}");
+            return;
+        }
+    };
+    gh.create_org("octo");
+    let mut spec = RepoSpec::new(REPO);
+    spec.private = true;
+    gh.create_repo(spec);
+    gh.add_token(TOKEN, TokenSpec::write_all());
+    let alice = gh.user_id("alice");
+    let bob = gh.user_id("bob");
+    let team = gh.create_team("octo", "release-managers", "Release managers");
+    let dir = tempfile::tempdir().unwrap();
+    // Ids given: no lookup by name, only the environment's own calls.
+    std::fs::write(
+        dir.path().join("envs.yml"),
+        format!(
+            "environments:\n  production:\n    reviewers:\n      - user: alice\n        id: {alice}\n      - user: bob\n        id: {bob}\n      - team: release-managers\n        id: {team}\n"
+        ),
+    )
+    .unwrap();
+    let apply = |gh: &Server| {
+        step(gh, dir.path(), TOKEN, &["environment", "apply", "envs.yml"])
+            .output()
+            .unwrap()
+    };
+    // Nobody but the organisation can read octo/app yet.
+    let o = apply(&gh);
+    assert_eq!(o.status.code(), Some(2), "{}", err(&o));
+    let e = err(&o);
+    assert!(e.contains("envs.yml:3:"), "{e}");
+    assert!(
+        e.contains("GitHub refused the reviewers of environment production"),
+        "{e}"
+    );
+    assert!(
+        e.contains("The user alice cannot review deployments"),
+        "{e}"
+    );
+    assert!(
+        e.contains("Required reviewers must have at least read access to octo/app"),
+        "{e}"
+    );
+    assert!(gh.environment_reviewers(REPO, "production").is_empty());
+    // alice a collaborator, bob a member of the organisation: the team is refused next.
+    gh.add_collaborator(REPO, "alice");
+    gh.add_org_member("octo", "bob");
+    let o = apply(&gh);
+    assert_eq!(o.status.code(), Some(2), "{}", err(&o));
+    assert!(
+        err(&o).contains("The team octo/release-managers cannot review deployments"),
+        "{}",
+        err(&o)
+    );
+    // The team given the repository: applied.
+    gh.add_team_repo(team, REPO);
+    let o = apply(&gh);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert_eq!(
+        gh.environment_reviewers(REPO, "production"),
+        vec![
+            ("User".to_string(), alice),
+            ("User".to_string(), bob),
+            ("Team".to_string(), team)
+        ]
+    );
+    gh.assert_no_violations();
+}

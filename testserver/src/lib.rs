@@ -11,6 +11,7 @@
 
 #![recursion_limit = "512"]
 
+mod access;
 mod api;
 mod baseline;
 mod deploy;
