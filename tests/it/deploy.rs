@@ -2104,12 +2104,14 @@ fn pair(state: &str, description: &str) -> (String, String) {
     (state.to_string(), description.to_string())
 }
 
-/// GitHub holds the `in_progress` request 3 s before storing it: past the 2 s shipgate gives
-/// it after a signal, so the final status is stored first and `in_progress` after it.
+/// GitHub holds the `in_progress` request 4 s before storing it: past the 2 s shipgate gives
+/// it after a signal (sent as soon as the request is held), so the final status is stored
+/// first and `in_progress` after it, before the 6 s shipgate waits for it (margins of about
+/// 2 s both ways for a loaded machine).
 fn hold_in_progress(gh: &Server) {
     use shipgate_testserver::Fault;
     gh.inject(
-        Fault::delay_before_applying(Duration::from_secs(3))
+        Fault::delay_before_applying(Duration::from_secs(4))
             .on("/repos/octo/app/deployments/*/statuses")
             .method("POST")
             .times(1),
@@ -2154,7 +2156,7 @@ fn deploy_run_in_progress_landing_after_the_final_status_is_overwritten() {
         gh.held_requests() == 0 && gh.requests_matching("POST", "*/statuses").len() >= 2
     });
     // Stored as GitHub would have them: the final status (written 2 s after the signal), the
-    // held in_progress (3 s after it was sent), then the final status again, so the newest is
+    // held in_progress (4 s after it was sent), then the final status again, so the newest is
     // the final one.
     let why = "cancelled by SIGTERM before the deploy command started";
     assert_eq!(
