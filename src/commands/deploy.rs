@@ -151,6 +151,9 @@ pub enum FinalState {
     Failure,
     /// Something else went wrong.
     Error,
+    /// The job was cancelled (what `${{ job.status }}` says then): written as `error`, so a
+    /// finishing step run with `if: always()` can pass the job's status as it is.
+    Cancelled,
 }
 
 /// Arguments of `deploy finish`.
@@ -163,7 +166,7 @@ pub struct FinishArgs {
         env = "SHIPGATE_DEPLOYMENT_ID"
     )]
     pub deployment_id: u64,
-    /// The final state.
+    /// The final state; `cancelled` (a job's status) is written as `error`.
     #[arg(long, value_enum)]
     pub state: FinalState,
     /// The environment's URL (success).
@@ -525,6 +528,21 @@ pub fn environment_cmd(args: EnvironmentArgs) -> Result<ExitCode> {
                     )
                     .into());
                 }
+                // Reviewers GitHub refused (no access to the repository): at the file's key.
+                Err(apply::ApplyError::ReviewersRefused {
+                    environment,
+                    message,
+                    repo,
+                }) => {
+                    let key = format!("environments.{environment}.reviewers");
+                    let why = apply::ApplyError::ReviewersRefused {
+                        environment,
+                        message,
+                        repo,
+                    }
+                    .to_string();
+                    return Err(EnvironmentsFile::error_at(&file, &key, &why).into());
+                }
                 Err(e) => return Err(e.into()),
             };
             match format {
@@ -636,6 +654,14 @@ fn action_deploy() -> Result<ExitCode> {
     }
     if let Some(w) = action_input("webhook_url") {
         flag("--notify-webhook", w);
+    }
+    if let Some(v) = action_input("auto_inactive") {
+        match v.as_str() {
+            "true" | "false" => flag("--auto-inactive", v),
+            _ => anyhow::bail!(
+                "the Action's auto-inactive input (INPUT_AUTO_INACTIVE): expected true or false, got {v:?}"
+            ),
+        }
     }
     argv.extend(["--".into(), "sh".into(), "-c".into(), cmd]);
     let only = Only::try_parse_from(&argv).map_err(|e| {
@@ -812,37 +838,77 @@ fn start_cmd(a: StartArgs) -> Result<ExitCode> {
     let req = request(&a.create)?;
     let rt = runtime()?;
     let _guard = rt.enter();
+    // Listening from the start: a cancellation while the deployment is being created is
+    // handled once it exists, and the deployment is never left without a final status.
+    let mut signals = run::Signals::install().context("cannot listen for SIGINT/SIGTERM")?;
     let client = github()?;
     let log_url = lifecycle::log_url(env_var);
-    let id = rt.block_on(async {
+    let ended = rt.block_on(async {
         let id = lifecycle::create(&client, &req).await?;
         let st = lifecycle::Status {
             state: "in_progress".into(),
             description: format!("deploying to {}", req.environment),
-            log_url,
+            log_url: log_url.clone(),
             environment_url: None,
             auto_inactive: None,
         };
-        if let Err(e) = lifecycle::set_status(&client, id, &st).await {
-            // The deployment exists and nobody would finish it: end it now.
-            let fail = lifecycle::Status {
-                state: "error".into(),
-                description: format!("cannot set in_progress: {e}"),
-                ..Default::default()
-            };
-            let _ = lifecycle::set_status(&client, id, &fail).await;
-            return Err(anyhow::Error::from(e));
-        }
-        Ok(id)
+        let (signal, pending) = match lifecycle::begin(&client, id, &st, &mut signals).await {
+            lifecycle::Begun::Set => {
+                // A signal that came as `in_progress` was answered cancels too: nothing
+                // would finish the deployment (the step fails and writes no output).
+                match tokio::time::timeout(std::time::Duration::ZERO, signals.recv()).await {
+                    Ok(s) => (s, None),
+                    Err(_) => return Ok((id, None)),
+                }
+            }
+            lifecycle::Begun::Failed(e) => {
+                // The deployment exists and nobody would finish it: end it now.
+                let fail = lifecycle::Status {
+                    state: "error".into(),
+                    description: format!("cannot set in_progress: {e}"),
+                    log_url,
+                    ..Default::default()
+                };
+                let _ = lifecycle::set_status(&client, id, &fail).await;
+                return Err(anyhow::Error::from(e));
+            }
+            lifecycle::Begun::Cancelled { signal, pending } => (signal, pending),
+        };
+        let fin = lifecycle::Status {
+            state: "error".into(),
+            description: format!(
+                "cancelled by {} while the deployment was being started",
+                signal.name
+            ),
+            log_url,
+            ..Default::default()
+        };
+        let written = lifecycle::finish_cancelled(&client, id, &fin, pending).await;
+        Ok((id, Some((signal, fin.description, written))))
     })?;
-    eprintln!("deployment {id} to {} started", req.environment);
-    write_outputs(&[
-        ("deployment-id".into(), id.to_string()),
-        ("environment".into(), req.environment.clone()),
-        ("version".into(), req.version.clone().unwrap_or_default()),
-    ])?;
-    print(&format!("{id}\n"))?;
-    Ok(ExitCode::SUCCESS)
+    match ended {
+        (id, None) => {
+            eprintln!("deployment {id} to {} started", req.environment);
+            write_outputs(&[
+                ("deployment-id".into(), id.to_string()),
+                ("environment".into(), req.environment.clone()),
+                ("version".into(), req.version.clone().unwrap_or_default()),
+            ])?;
+            print(&format!("{id}\n"))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        (id, Some((signal, why, Ok(())))) => {
+            eprintln!("deployment {id} to {} → error: {why}", req.environment);
+            Ok(ExitCode::from(signal.exit_code()))
+        }
+        (id, Some((_, _, Err(e)))) => {
+            eprintln!(
+                "error: deployment {id} to {} was cancelled, but its final status `error` could not be written: {e}",
+                req.environment
+            );
+            Ok(ExitCode::from(1))
+        }
+    }
 }
 
 fn finish_cmd(a: FinishArgs) -> Result<ExitCode> {
@@ -852,14 +918,17 @@ fn finish_cmd(a: FinishArgs) -> Result<ExitCode> {
     let state = match a.state {
         FinalState::Success => "success",
         FinalState::Failure => "failure",
-        FinalState::Error => "error",
+        FinalState::Error | FinalState::Cancelled => "error",
     };
     let st = lifecycle::Status {
         state: state.into(),
-        description: a
-            .description
-            .clone()
-            .unwrap_or_else(|| format!("deployment {state}")),
+        description: a.description.clone().unwrap_or_else(|| {
+            if a.state == FinalState::Cancelled {
+                "deployment cancelled: the job was cancelled".into()
+            } else {
+                format!("deployment {state}")
+            }
+        }),
         log_url: lifecycle::log_url(env_var),
         environment_url: if state == "success" {
             a.url.clone()

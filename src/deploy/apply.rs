@@ -55,6 +55,21 @@ the teams of {org}: the organization permission Members: read (fine-grained toke
         /// The organisation.
         org: String,
     },
+    /// GitHub refused an environment's reviewers (422 on the PUT that sets them): the usual
+    /// cause is a reviewer without read access to the repository.
+    #[error(
+        "GitHub refused the reviewers of environment {environment} ({message}). Required reviewers must have at least \
+read access to {repo}: make each user a collaborator of the repository (or a member of the organisation that owns it) and \
+give each team access to the repository, then apply again"
+    )]
+    ReviewersRefused {
+        /// The environment.
+        environment: String,
+        /// GitHub's message.
+        message: String,
+        /// `owner/name`.
+        repo: String,
+    },
     /// Another GitHub failure.
     #[error(transparent)]
     GitHub(#[from] GitHubError),
@@ -248,7 +263,16 @@ pub async fn apply(
             let body = put_body(want, ids.get(&e.name).unwrap_or(&none));
             c.send(Method::PUT, &env_path(c, &e.name), Some(&body))
                 .await
-                .map_err(|err| explain(c, err))?;
+                .map_err(|err| match err.root() {
+                    GitHubError::Validation { message, .. } if !want.reviewers.is_empty() => {
+                        ApplyError::ReviewersRefused {
+                            environment: e.name.clone(),
+                            message: message.clone(),
+                            repo: c.repository().to_string(),
+                        }
+                    }
+                    _ => explain(c, err),
+                })?;
             writes += 1;
         }
         let base = format!("{}/deployment-branch-policies", env_path(c, &e.name));

@@ -9,6 +9,8 @@ use super::health;
 use super::run::{self, Outcome, Received, Signals, description};
 use crate::github::{Client, GitHubError, Method, Posted};
 use serde_json::{Value, json};
+use std::future::Future;
+use std::pin::Pin;
 use std::time::{Duration, Instant};
 
 /// What to create.
@@ -185,6 +187,139 @@ pub const CANCELLED_STATUS_TIME: Duration = Duration::from_secs(4);
 /// 8 s at most, within the 10 s the runner leaves between SIGINT and SIGKILL.
 pub const IN_PROGRESS_WAIT: Duration = Duration::from_secs(2);
 
+/// A status request under way.
+pub type Pending<'a> = Pin<Box<dyn Future<Output = Result<(), GitHubError>> + 'a>>;
+
+/// How setting `in_progress` ended.
+pub enum Begun<'a> {
+    /// It was written.
+    Set,
+    /// It could not be written.
+    Failed(GitHubError),
+    /// A signal came first: before the request was sent (it is not sent then) or while it was
+    /// under way. `pending` is the request when it was still unanswered [`IN_PROGRESS_WAIT`]
+    /// after the signal: it may still land, so it is kept going for [`finish_cancelled`].
+    Cancelled {
+        /// The signal.
+        signal: Received,
+        /// The `in_progress` request still under way.
+        pending: Option<Pending<'a>>,
+    },
+}
+
+/// Sets `status` (`in_progress`) on deployment `id`, unless a signal comes first or while it
+/// is sent. A signal received while the deployment was being created cancels at once.
+pub async fn begin<'a>(
+    c: &'a Client,
+    id: u64,
+    status: &Status,
+    signals: &mut Signals,
+) -> Begun<'a> {
+    if let Ok(signal) = tokio::time::timeout(Duration::ZERO, signals.recv()).await {
+        return Begun::Cancelled {
+            signal,
+            pending: None,
+        };
+    }
+    let s = status.clone();
+    let mut ip: Pending<'a> = Box::pin(async move { set_status(c, id, &s).await });
+    let signal = tokio::select! {
+        biased;
+        r = &mut ip => return match r {
+            Ok(()) => Begun::Set,
+            Err(e) => Begun::Failed(e),
+        },
+        r = signals.recv() => r,
+    };
+    // Let the request under way finish first (bounded), so that `in_progress` cannot arrive
+    // after the final status.
+    let pending = match tokio::time::timeout(IN_PROGRESS_WAIT, &mut ip).await {
+        Ok(_) => None,
+        Err(_) => Some(ip),
+    };
+    Begun::Cancelled { signal, pending }
+}
+
+/// Drives `p` to its end (its result does not matter: what landed is read back) and empties it.
+async fn settle(p: &mut Option<Pending<'_>>) {
+    if let Some(f) = p.as_mut() {
+        let _ = f.await;
+    }
+    *p = None;
+}
+
+/// Writes the final status `fin` of deployment `id` after a signal, within
+/// [`CANCELLED_STATUS_TIME`] (retries included). When an `in_progress` request is still under
+/// way (`pending`), it is kept going meanwhile and awaited until that same deadline; then the
+/// newest status is read back and `fin` written again if `in_progress` came last (at most
+/// [`IN_PROGRESS_WAIT`] more). With [`begin`]'s wait, 8 s at most after the signal, within the
+/// 10 s the runner leaves between SIGINT and SIGKILL. An `in_progress` that lands later still
+/// (GitHub holding a request more than 6 s) cannot be seen from here.
+pub async fn finish_cancelled(
+    c: &Client,
+    id: u64,
+    fin: &Status,
+    pending: Option<Pending<'_>>,
+) -> Result<(), GitHubError> {
+    let deadline = tokio::time::Instant::now() + CANCELLED_STATUS_TIME;
+    let had_pending = pending.is_some();
+    let mut pending = pending;
+    let write = tokio::time::timeout_at(deadline, set_status(c, id, fin));
+    tokio::pin!(write);
+    let written = loop {
+        tokio::select! {
+            biased;
+            w = &mut write => break w,
+            _ = settle(&mut pending), if pending.is_some() => {}
+        }
+    };
+    let written = written.unwrap_or_else(|_| {
+        Err(GitHubError::Transport {
+            method: "POST".into(),
+            path: c.repo_path(&format!("/deployments/{id}/statuses")),
+            message: format!(
+                "no answer within {} s after the signal",
+                CANCELLED_STATUS_TIME.as_secs()
+            ),
+        })
+    });
+    if !had_pending || written.is_err() {
+        return written;
+    }
+    // The abandoned `in_progress` gets until the deadline to land or fail; then the newest
+    // status tells whether it came after the final one.
+    if tokio::time::timeout_at(deadline, settle(&mut pending))
+        .await
+        .is_err()
+    {
+        tracing::warn!(
+            "the in_progress status of deployment {id} is still unanswered; it may land after the final status"
+        );
+    }
+    drop(pending);
+    let again = async {
+        if latest_state(c, id).await.as_deref() == Some("in_progress") {
+            tracing::warn!("in_progress arrived after the final status; writing it again");
+            set_status(c, id, fin).await
+        } else {
+            Ok(())
+        }
+    };
+    match tokio::time::timeout(IN_PROGRESS_WAIT, again).await {
+        Ok(Err(e)) => tracing::error!(
+            "cannot write the final status `{}` of deployment {id} again: {e}",
+            fin.state
+        ),
+        Err(_) => tracing::error!(
+            "cannot check within {} s that the final status `{}` of deployment {id} came last",
+            IN_PROGRESS_WAIT.as_secs(),
+            fin.state
+        ),
+        Ok(Ok(())) => {}
+    }
+    written
+}
+
 /// What `deploy run` does after creating the deployment.
 #[derive(Debug, Clone)]
 pub struct Plan {
@@ -277,28 +412,16 @@ pub async fn drive(
         environment_url: None,
         auto_inactive: None,
     };
-    // A signal that came while the deployment was being created: nothing more is started.
-    if let Ok(r) = tokio::time::timeout(Duration::ZERO, signals.recv()).await {
-        got = Some(r);
-    }
-    // Whether an `in_progress` request may still land after the final status.
-    let mut in_flight = false;
-    if got.is_none() {
-        let ip = set_status(c, id, &in_progress);
-        tokio::pin!(ip);
-        tokio::select! {
-            biased;
-            // A failure to say `in_progress` does not stop the deployment; the final status
-            // matters.
-            r = &mut ip => if let Err(e) = r {
-                tracing::warn!("cannot set the deployment in_progress: {e}");
-            },
-            r = signals.recv() => {
-                got = Some(r);
-                // Let the request under way finish first (bounded), so that `in_progress`
-                // cannot arrive after the final status.
-                in_flight = tokio::time::timeout(IN_PROGRESS_WAIT, &mut ip).await.is_err();
-            }
+    // An `in_progress` request still under way when the signal came.
+    let mut pending: Option<Pending<'_>> = None;
+    match begin(c, id, &in_progress, signals).await {
+        Begun::Set => {}
+        // A failure to say `in_progress` does not stop the deployment; the final status
+        // matters.
+        Begun::Failed(e) => tracing::warn!("cannot set the deployment in_progress: {e}"),
+        Begun::Cancelled { signal, pending: p } => {
+            got = Some(signal);
+            pending = p;
         }
     }
     let started_command = got.is_none();
@@ -391,40 +514,11 @@ pub async fn drive(
             .flatten(),
         auto_inactive: plan.auto_inactive,
     };
-    // After a signal the runner kills the process soon (SIGINT, then SIGTERM 7.5 s later,
-    // then SIGKILL 2.5 s after that): the final status gets a bounded time, retries included.
     let written = if got.is_some() {
-        match tokio::time::timeout(CANCELLED_STATUS_TIME, set_status(c, id, &fin)).await {
-            Ok(r) => r,
-            Err(_) => Err(GitHubError::Transport {
-                method: "POST".into(),
-                path: c.repo_path(&format!("/deployments/{id}/statuses")),
-                message: format!(
-                    "no answer within {} s after the signal",
-                    CANCELLED_STATUS_TIME.as_secs()
-                ),
-            }),
-        }
+        finish_cancelled(c, id, &fin, pending).await
     } else {
         set_status(c, id, &fin).await
     };
-    // An `in_progress` abandoned in flight may have landed after the final status: look, and
-    // write the final status again if it did.
-    if in_flight && written.is_ok() {
-        let again = async {
-            if latest_state(c, id).await.as_deref() == Some("in_progress") {
-                tracing::warn!("in_progress arrived after the final status; writing it again");
-                set_status(c, id, &fin).await
-            } else {
-                Ok(())
-            }
-        };
-        if let Ok(Err(e)) = tokio::time::timeout(IN_PROGRESS_WAIT, again).await {
-            tracing::error!(
-                "cannot write the final status `{state}` of deployment {id} again: {e}"
-            );
-        }
-    }
     match written {
         Ok(()) => rep.status_written = true,
         Err(e) => {

@@ -1174,6 +1174,74 @@ fn deploy_health_and_release_steps() {
     server.assert_no_violations();
 }
 
+/// `auto-inactive` reaches `deploy` only through `env:`: empty leaves GitHub's default (not
+/// sent: earlier deployments become inactive), "false" keeps them active, anything else is a
+/// usage error naming the input, before any call.
+#[test]
+fn deploy_step_auto_inactive_input() {
+    let Some((server, _number, sha)) = github() else {
+        return;
+    };
+    let repo = "Codertocat/Hello-World";
+    let mut r = Runner::new();
+    r.api_url = server.url();
+    r.extra_env.push(("GITHUB_SHA".into(), sha));
+    let deploy = |auto_inactive: &str| {
+        let ran = r.run(&[
+            ("command", "deploy"),
+            ("deploy-command", "true"),
+            ("environment", "staging"),
+            ("auto-inactive", auto_inactive),
+        ]);
+        assert_eq!(ran.code(), Some(0), "{}", ran.stderr());
+    };
+    let last = || -> Vec<String> {
+        server
+            .deployments(repo)
+            .iter()
+            .map(|d| d.statuses.last().unwrap().state.clone())
+            .collect()
+    };
+    let sent_auto_inactive = || -> Vec<Option<bool>> {
+        server
+            .requests_matching("POST", "/repos/*/deployments/*/statuses")
+            .iter()
+            .filter_map(|q| q.body.as_ref())
+            .filter(|b| b["state"] == "success")
+            .map(|b| b.get("auto_inactive").and_then(Value::as_bool))
+            .collect()
+    };
+    deploy("");
+    deploy("false");
+    // Kept active beside the second.
+    assert_eq!(last(), ["success", "success"]);
+    assert_eq!(sent_auto_inactive(), [None, Some(false)]);
+    deploy("true");
+    assert_eq!(last(), ["inactive", "inactive", "success"]);
+    assert_eq!(sent_auto_inactive(), [None, Some(false), Some(true)]);
+    deploy("");
+    // Not sent: GitHub's default (true) applies.
+    assert_eq!(last(), ["inactive", "inactive", "inactive", "success"]);
+    assert_eq!(sent_auto_inactive(), [None, Some(false), Some(true), None]);
+    let writes = server.requests_matching("POST", "*").len();
+    let ran = r.run(&[
+        ("command", "deploy"),
+        ("deploy-command", "true"),
+        ("environment", "staging"),
+        ("auto-inactive", "no"),
+    ]);
+    assert_eq!(ran.code(), Some(2), "{}", ran.stderr());
+    assert!(
+        ran.stderr().contains(
+            "the Action's auto-inactive input (INPUT_AUTO_INACTIVE): expected true or false, got \"no\""
+        ),
+        "{}",
+        ran.stderr()
+    );
+    assert_eq!(server.requests_matching("POST", "*").len(), writes);
+    server.assert_no_violations();
+}
+
 // ---------------------------------------------------------------------------------------------
 // The repository's workflows and the README's quick-start workflows.
 

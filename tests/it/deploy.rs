@@ -2086,3 +2086,430 @@ fn deploy_run_interrupted_right_after_the_deployment_was_created_ends_in_error()
     assert!(!dir.path().join("deployed").exists());
     gh.assert_no_violations();
 }
+
+/// The deployments' statuses with their descriptions, oldest first.
+fn described_states(gh: &Server) -> Vec<Vec<(String, String)>> {
+    gh.deployments(REPO)
+        .iter()
+        .map(|d| {
+            d.statuses
+                .iter()
+                .map(|s| (s.state.clone(), s.description.clone()))
+                .collect()
+        })
+        .collect()
+}
+
+fn pair(state: &str, description: &str) -> (String, String) {
+    (state.to_string(), description.to_string())
+}
+
+/// GitHub holds the `in_progress` request 4 s before storing it: past the 2 s shipgate gives
+/// it after a signal (sent as soon as the request is held), so the final status is stored
+/// first and `in_progress` after it, before the 6 s shipgate waits for it (margins of about
+/// 2 s both ways for a loaded machine).
+fn hold_in_progress(gh: &Server) {
+    use shipgate_testserver::Fault;
+    gh.inject(
+        Fault::delay_before_applying(Duration::from_secs(4))
+            .on("/repos/octo/app/deployments/*/statuses")
+            .method("POST")
+            .times(1),
+    );
+}
+
+#[test]
+fn deploy_run_in_progress_landing_after_the_final_status_is_overwritten() {
+    let Some(gh) = github() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    hold_in_progress(&gh);
+    let child = step(
+        &gh,
+        dir.path(),
+        TOKEN,
+        &[
+            "deploy",
+            "run",
+            "--environment",
+            "staging",
+            "--format",
+            "json",
+            "--",
+            "sh",
+            "-c",
+            "echo ran > deployed",
+        ],
+    )
+    .stdout(std::process::Stdio::piped())
+    .stderr(std::process::Stdio::piped())
+    .spawn()
+    .unwrap();
+    wait_for("the held in_progress", || gh.held_requests() == 1);
+    assert_eq!(states(&gh), vec![Vec::<String>::new()]);
+    let t0 = std::time::Instant::now();
+    sigterm(&child);
+    let o = child.wait_with_output().unwrap();
+    let took = t0.elapsed();
+    assert_eq!(o.status.code(), Some(143), "{}", err(&o));
+    // Whatever shipgate did, the held request is stored before the states are read.
+    wait_for("the held in_progress stored", || {
+        gh.held_requests() == 0 && gh.requests_matching("POST", "*/statuses").len() >= 2
+    });
+    // Stored as GitHub would have them: the final status (written 2 s after the signal), the
+    // held in_progress (4 s after it was sent), then the final status again, so the newest is
+    // the final one.
+    let why = "cancelled by SIGTERM before the deploy command started";
+    assert_eq!(
+        described_states(&gh),
+        vec![vec![
+            pair("error", why),
+            pair("in_progress", "deploying to staging"),
+            pair("error", why),
+        ]],
+        "{}",
+        err(&o)
+    );
+    assert!(
+        err(&o).contains("in_progress arrived after the final status; writing it again"),
+        "{}",
+        err(&o)
+    );
+    let report: serde_json::Value = serde_json::from_str(&out(&o)).unwrap();
+    assert_eq!(report["state"], "error");
+    assert_eq!(report["status_written"], true);
+    assert!(!dir.path().join("deployed").exists());
+    // Within the runner's 10 s between SIGINT and SIGKILL.
+    assert!(took < Duration::from_secs(8), "{took:?}");
+    gh.assert_no_violations();
+}
+
+fn start_step(gh: &Server, dir: &Path) -> std::process::Child {
+    step(
+        gh,
+        dir,
+        TOKEN,
+        &["deploy", "start", "--environment", "staging"],
+    )
+    .stdout(std::process::Stdio::piped())
+    .stderr(std::process::Stdio::piped())
+    .spawn()
+    .unwrap()
+}
+
+/// The step's outputs (none when it wrote no file).
+fn step_outputs(dir: &Path) -> Vec<(String, String)> {
+    match std::fs::read_to_string(dir.join("outputs")) {
+        Ok(t) => crate::runner::parse_file_command(&t).unwrap(),
+        Err(_) => Vec::new(),
+    }
+}
+
+#[test]
+fn deploy_start_cancelled_while_in_progress_is_held_ends_in_error() {
+    let Some(gh) = github() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    hold_in_progress(&gh);
+    let child = start_step(&gh, dir.path());
+    wait_for("the held in_progress", || gh.held_requests() == 1);
+    let t0 = std::time::Instant::now();
+    sigterm(&child);
+    let o = child.wait_with_output().unwrap();
+    let took = t0.elapsed();
+    assert_eq!(o.status.code(), Some(143), "{}", err(&o));
+    wait_for("the held in_progress stored", || {
+        gh.held_requests() == 0 && gh.requests_matching("POST", "*/statuses").len() >= 2
+    });
+    let why = "cancelled by SIGTERM while the deployment was being started";
+    assert_eq!(
+        described_states(&gh),
+        vec![vec![
+            pair("error", why),
+            pair("in_progress", "deploying to staging"),
+            pair("error", why),
+        ]],
+        "{}",
+        err(&o)
+    );
+    let id = gh.deployments(REPO)[0].id;
+    assert!(
+        err(&o).contains(&format!("deployment {id} to staging → error: {why}")),
+        "{}",
+        err(&o)
+    );
+    // No deployment id for a later `deploy finish`, nothing on stdout.
+    assert_eq!(out(&o), "");
+    assert!(step_outputs(dir.path()).is_empty());
+    assert!(took < Duration::from_secs(8), "{took:?}");
+    gh.assert_no_violations();
+}
+
+#[test]
+fn deploy_start_cancelled_before_or_while_in_progress_is_set_ends_in_error() {
+    use shipgate_testserver::Fault;
+    let Some(gh) = github() else { return };
+    let why = "cancelled by SIGTERM while the deployment was being started";
+    // 1. In_progress stored at once, answered 1 s later: the signal comes while shipgate
+    //    waits for the answer, which comes within the 2 s; then the final status.
+    let dir = tempfile::tempdir().unwrap();
+    gh.inject(
+        Fault::delay(Duration::from_secs(1))
+            .on("/repos/octo/app/deployments/*/statuses")
+            .method("POST")
+            .times(1),
+    );
+    let child = start_step(&gh, dir.path());
+    wait_for("the in_progress status", || {
+        states(&gh) == vec![vec!["in_progress".to_string()]]
+    });
+    sigterm(&child);
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(143), "{}", err(&o));
+    assert_eq!(
+        described_states(&gh),
+        vec![vec![
+            pair("in_progress", "deploying to staging"),
+            pair("error", why)
+        ]]
+    );
+    assert!(step_outputs(dir.path()).is_empty());
+    // 2. The deployment stored at once, answered 2 s later: the signal comes before shipgate
+    //    knows its id; no in_progress at all.
+    let dir = tempfile::tempdir().unwrap();
+    gh.inject(
+        Fault::delay(Duration::from_secs(2))
+            .on("/repos/octo/app/deployments")
+            .method("POST")
+            .times(1),
+    );
+    let child = start_step(&gh, dir.path());
+    wait_for("the second deployment", || gh.deployments(REPO).len() == 2);
+    sigterm(&child);
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(143), "{}", err(&o));
+    let all = described_states(&gh);
+    let second = all
+        .iter()
+        .find(|s| s.len() == 1)
+        .expect("the second deployment");
+    assert_eq!(second, &vec![pair("error", why)]);
+    assert!(step_outputs(dir.path()).is_empty());
+    gh.assert_no_violations();
+}
+
+// ---- the README's deploy-in-steps workflow ---------------------------------------------------------
+
+/// A `run:` script as the runner's bash runs it: the step's `env:` (its `${{ }}` evaluated by
+/// `eval`), the runner's variables, `shipgate` on the PATH.
+fn shell_step(
+    gh: &Server,
+    dir: &Path,
+    bin: &Path,
+    step: &serde_json::Value,
+    eval: &dyn Fn(&str) -> String,
+) -> Output {
+    let script = step["run"].as_str().unwrap();
+    let mut c = step_command(gh, dir, "bash");
+    c.args(["--noprofile", "--norc", "-eo", "pipefail", "-c", script])
+        .env(
+            "PATH",
+            format!(
+                "{}:{}",
+                bin.display(),
+                std::env::var("PATH").unwrap_or_default()
+            ),
+        )
+        .env_remove("GITHUB_TOKEN");
+    for (k, v) in step["env"].as_object().into_iter().flatten() {
+        let v = v.as_str().unwrap();
+        let expr = v
+            .trim()
+            .strip_prefix("${{")
+            .and_then(|r| r.strip_suffix("}}"))
+            .map(str::trim);
+        c.env(k, expr.map_or(v.to_string(), eval));
+    }
+    c.output().unwrap()
+}
+
+/// [`step`]'s environment for any program.
+fn step_command(gh: &Server, dir: &Path, program: &str) -> Command {
+    let mut c = step(gh, dir, TOKEN, &[]);
+    let envs: Vec<(std::ffi::OsString, Option<std::ffi::OsString>)> = c
+        .get_envs()
+        .map(|(k, v)| (k.to_owned(), v.map(|v| v.to_owned())))
+        .collect();
+    c = Command::new(program);
+    c.current_dir(dir).env_clear();
+    for (k, v) in envs {
+        if let Some(v) = v {
+            c.env(k, v);
+        }
+    }
+    c
+}
+
+#[test]
+fn readme_deploy_in_steps_workflow_finishes_whatever_the_job_status() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let section = &readme[readme.find("## Releases and deployments").unwrap()..];
+    let section = &section[..section.find("\n## ").unwrap()];
+    let yaml = section
+        .split("```yaml\n")
+        .skip(1)
+        .map(|b| b.split("\n```").next().unwrap())
+        .find(|b| b.contains("deploy start"))
+        .expect("the deploy-in-steps workflow");
+    let wf: serde_json::Value = serde_yaml_ng::from_str(yaml).unwrap();
+    let job = &wf["jobs"]["production"];
+    assert_eq!(job["environment"]["deployment"], false);
+    let steps = job["steps"].as_array().unwrap();
+    let start = steps.iter().find(|s| s["id"] == "start").unwrap();
+    let finish = steps
+        .iter()
+        .find(|s| {
+            s["run"]
+                .as_str()
+                .is_some_and(|r| r.contains("deploy finish"))
+        })
+        .unwrap();
+    // Run on cancellation too (`always()`; `!cancelled()` and `success()` are skipped then),
+    // and only when start gave an id.
+    assert_eq!(
+        finish["if"],
+        "always() && steps.start.outputs.deployment-id != ''"
+    );
+    let Some(gh) = github() else { return };
+    let bin = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_shipgate"), bin.path().join("shipgate"))
+        .unwrap();
+    for (n, (job_status, state, description)) in [
+        ("success", "success", "deployment success"),
+        ("failure", "failure", "deployment failure"),
+        (
+            "cancelled",
+            "error",
+            "deployment cancelled: the job was cancelled",
+        ),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let dir = tempfile::tempdir().unwrap();
+        let github = |e: &str| match e {
+            "github.token" => TOKEN.to_string(),
+            other => panic!("the test knows no {other}"),
+        };
+        let o = shell_step(&gh, dir.path(), bin.path(), start, &github);
+        assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+        let outputs = crate::runner::parse_file_command(
+            &std::fs::read_to_string(dir.path().join("outputs")).unwrap(),
+        )
+        .unwrap();
+        let id = outputs
+            .iter()
+            .find(|(k, _)| k == "deployment-id")
+            .map(|(_, v)| v.clone())
+            .unwrap();
+        assert_eq!(id, gh.deployments(REPO)[n].id.to_string());
+        let eval = |e: &str| match e {
+            "steps.start.outputs.deployment-id" => id.clone(),
+            "job.status" => job_status.to_string(),
+            other => github(other),
+        };
+        let o = shell_step(&gh, dir.path(), bin.path(), finish, &eval);
+        assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+        assert_eq!(
+            described_states(&gh)[n],
+            vec![
+                pair("in_progress", "deploying to production"),
+                pair(state, description)
+            ],
+            "job status {job_status}"
+        );
+        let last = gh.deployments(REPO)[n].statuses[1].clone();
+        let url = if state == "success" {
+            "https://example.com"
+        } else {
+            ""
+        };
+        assert_eq!(last.environment_url, url);
+    }
+    gh.assert_no_violations();
+}
+
+// ---- reviewers need read access to the repository ----------------------------------------------
+
+#[test]
+fn environment_apply_refuses_reviewers_without_access_to_a_private_repository() {
+    let gh = match try_start(Options::default()) {
+        Ok(s) => s,
+        Err(e) => {
+            println!("notice: skipped: {e}");
+            return;
+        }
+    };
+    gh.create_org("octo");
+    let mut spec = RepoSpec::new(REPO);
+    spec.private = true;
+    gh.create_repo(spec);
+    gh.add_token(TOKEN, TokenSpec::write_all());
+    let alice = gh.user_id("alice");
+    let bob = gh.user_id("bob");
+    let team = gh.create_team("octo", "release-managers", "Release managers");
+    let dir = tempfile::tempdir().unwrap();
+    // Ids given: no lookup by name, only the environment's own calls.
+    std::fs::write(
+        dir.path().join("envs.yml"),
+        format!(
+            "environments:\n  production:\n    reviewers:\n      - user: alice\n        id: {alice}\n      - user: bob\n        id: {bob}\n      - team: release-managers\n        id: {team}\n"
+        ),
+    )
+    .unwrap();
+    let apply = |gh: &Server| {
+        step(gh, dir.path(), TOKEN, &["environment", "apply", "envs.yml"])
+            .output()
+            .unwrap()
+    };
+    // Nobody but the organisation can read octo/app yet.
+    let o = apply(&gh);
+    assert_eq!(o.status.code(), Some(2), "{}", err(&o));
+    let e = err(&o);
+    assert!(e.contains("envs.yml:3:"), "{e}");
+    assert!(
+        e.contains("GitHub refused the reviewers of environment production"),
+        "{e}"
+    );
+    assert!(
+        e.contains("The user alice cannot review deployments"),
+        "{e}"
+    );
+    assert!(
+        e.contains("Required reviewers must have at least read access to octo/app"),
+        "{e}"
+    );
+    assert!(gh.environment_reviewers(REPO, "production").is_empty());
+    // alice a collaborator, bob a member of the organisation: the team is refused next.
+    gh.add_collaborator(REPO, "alice");
+    gh.add_org_member("octo", "bob");
+    let o = apply(&gh);
+    assert_eq!(o.status.code(), Some(2), "{}", err(&o));
+    assert!(
+        err(&o).contains("The team octo/release-managers cannot review deployments"),
+        "{}",
+        err(&o)
+    );
+    // The team given the repository: applied.
+    gh.add_team_repo(team, REPO);
+    let o = apply(&gh);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert_eq!(
+        gh.environment_reviewers(REPO, "production"),
+        vec![
+            ("User".to_string(), alice),
+            ("User".to_string(), bob),
+            ("Team".to_string(), team)
+        ]
+    );
+    gh.assert_no_violations();
+}

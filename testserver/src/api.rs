@@ -1480,6 +1480,20 @@ fn environment_put(st: &mut State, call: &Call) -> Res {
             call.docs(),
         ));
     }
+    // "The reviewers must have at least read access to the repository" (`access.rs`).
+    if let Some(who) = reviewers
+        .iter()
+        .flatten()
+        .find_map(|(kind, id)| crate::access::lacks_read(st, idx, kind, *id))
+    {
+        return Err(Reply::error(
+            422,
+            &format!(
+                "Invalid request.\n\nThe {who} cannot review deployments: reviewers must have at least read access to the repository."
+            ),
+            call.docs(),
+        ));
+    }
     let policy = b
         .get("deployment_branch_policy")
         .filter(|p| p.is_object())

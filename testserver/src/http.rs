@@ -238,11 +238,44 @@ async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response {
         .get("authorization")
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
+    let method = parts.method.to_string();
+    let path = parts.uri.path().to_string();
+    let query = parts.uri.query().map(str::to_string);
+    let held = crate::hold::take(&shared, &method, &path);
+    if held.is_zero() {
+        return serve(shared, method, path, query, auth, bytes, started).await;
+    }
+    // Held, then carried out in a task of its own: a client that gives up does not stop it.
+    let holding = crate::hold::Holding::new(shared.clone());
+    let task = tokio::spawn(async move {
+        tokio::time::sleep(held).await;
+        drop(holding);
+        serve(shared, method, path, query, auth, bytes, started).await
+    });
+    task.await.unwrap_or_else(|_| {
+        to_response(Reply::error(
+            500,
+            "Server Error",
+            "https://docs.github.com/rest",
+        ))
+    })
+}
+
+/// Processes a request read whole, waits the injected answer delay, logs and answers.
+async fn serve(
+    shared: Arc<Shared>,
+    method: String,
+    path: String,
+    query: Option<String>,
+    auth: Option<String>,
+    bytes: axum::body::Bytes,
+    started: Instant,
+) -> Response {
     let (reply, delay, mut record) = process(
         &shared,
-        parts.method.as_str(),
-        parts.uri.path(),
-        parts.uri.query(),
+        &method,
+        &path,
+        query.as_deref(),
         auth.as_deref(),
         &bytes,
     );
@@ -478,7 +511,9 @@ fn process(
             .method
             .as_ref()
             .is_none_or(|m| m.eq_ignore_ascii_case(&method))
-            && f.fault.path.as_ref().is_none_or(|p| glob(p, &route));
+            && f.fault.path.as_ref().is_none_or(|p| glob(p, &route))
+            // Held requests were held before processing (`hold.rs`).
+            && !matches!(f.fault.kind, FaultKind::DelayBeforeApplying(_));
         let is_delay = matches!(f.fault.kind, FaultKind::Delay(_));
         if !matches || ((fault_reply.is_some() || lost_answer.is_some()) && !is_delay) {
             i += 1;
@@ -531,6 +566,7 @@ fn process(
                 ));
             }
             FaultKind::NotFound => fault_reply = Some(Reply::not_found(&docs)),
+            FaultKind::DelayBeforeApplying(_) => {}
         }
         let f = &mut st.faults[i];
         if let Some(left) = f.left.as_mut() {

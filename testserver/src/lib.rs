@@ -11,9 +11,11 @@
 
 #![recursion_limit = "512"]
 
+mod access;
 mod api;
 mod baseline;
 mod deploy;
+mod hold;
 mod http;
 pub mod openapi;
 mod render;
@@ -177,6 +179,10 @@ pub enum FaultKind {
     ServerErrorAfterApplying(u16),
     /// The answer comes this much later (the request is served normally).
     Delay(Duration),
+    /// The request is held this long BEFORE it is carried out, then served normally. It is
+    /// carried out even when the client has given up on it meanwhile (as GitHub does with a
+    /// request it has received), so it can land after requests sent later.
+    DelayBeforeApplying(Duration),
     /// 401 Bad credentials, whatever the token.
     BadCredentials,
     /// 422 Validation Failed, whatever the request.
@@ -240,6 +246,12 @@ impl Fault {
     /// Slow answers.
     pub fn delay(d: Duration) -> Fault {
         Fault::new(FaultKind::Delay(d))
+    }
+
+    /// Requests held `d` before they are carried out
+    /// ([`FaultKind::DelayBeforeApplying`]).
+    pub fn delay_before_applying(d: Duration) -> Fault {
+        Fault::new(FaultKind::DelayBeforeApplying(d))
     }
 
     /// Answers with 429 instead of 403 (rate-limit kinds only).
@@ -597,6 +609,8 @@ pub(crate) struct Shared {
     pub state: Mutex<state::State>,
     pub options: Options,
     pub base: String,
+    /// Requests being held by [`FaultKind::DelayBeforeApplying`] right now.
+    pub held: std::sync::atomic::AtomicUsize,
 }
 
 impl Shared {
@@ -631,6 +645,7 @@ pub fn try_start(options: Options) -> Result<Server, StartError> {
         state: Mutex::new(state::State::new()),
         options,
         base: format!("http://{addr}"),
+        held: Default::default(),
     });
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()

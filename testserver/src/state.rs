@@ -341,6 +341,8 @@ pub struct State {
     pub request_seq: u64,
     /// Documented limits the current request broke, recorded as violations after it.
     pub limit_problems: Vec<String>,
+    /// Collaborators, organisation members, teams' repositories (`access.rs`).
+    pub grants: crate::access::Grants,
 }
 
 impl State {
@@ -360,6 +362,7 @@ impl State {
             sarif_processing: SarifProcessing::default(),
             request_seq: 0,
             limit_problems: Vec::new(),
+            grants: Default::default(),
         }
     }
 

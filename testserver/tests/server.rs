@@ -1790,3 +1790,53 @@ fn users_teams_and_release_updates_added_from_the_full_description() {
     );
     g.s.assert_no_violations();
 }
+
+#[test]
+fn a_request_held_before_applying_lands_after_later_ones_even_when_abandoned() {
+    let Some(g) = gh() else { return };
+    let (_, pr) = g.pull();
+    let path = format!("/repos/octo/app/issues/{pr}/comments");
+    g.s.inject(
+        Fault::delay_before_applying(Duration::from_millis(800))
+            .on("/repos/*/issues/*/comments")
+            .method("POST")
+            .times(1),
+    );
+    // The first comment's client gives up after 200 ms.
+    let url = format!("{}{path}", g.root);
+    let impatient = std::thread::spawn(move || {
+        install_crypto_provider();
+        let c = Client::builder()
+            .timeout(Duration::from_millis(200))
+            .build()
+            .unwrap();
+        c.post(url)
+            .header("authorization", format!("Bearer {TOKEN}"))
+            .header("accept", "application/vnd.github+json")
+            .json(&json!({"body": "first"}))
+            .send()
+            .is_err()
+    });
+    let t = Instant::now();
+    while g.s.held_requests() == 0 {
+        assert!(t.elapsed() < Duration::from_secs(5), "never held");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    // Held: not carried out yet, and a later request (the fault caught only one) goes first.
+    assert!(g.s.comments(REPO, pr).is_empty());
+    assert_eq!(g.post(&path, json!({"body": "second"})).status, 201);
+    assert!(impatient.join().unwrap(), "the first client gave up");
+    while g.s.held_requests() > 0 || g.s.comments(REPO, pr).len() < 2 {
+        assert!(t.elapsed() < Duration::from_secs(5), "never carried out");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let bodies: Vec<String> = g.s.comments(REPO, pr).into_iter().map(|c| c.body).collect();
+    assert_eq!(bodies, ["second", "first"]);
+    assert!(t.elapsed() >= Duration::from_millis(750));
+    // Logged once, with its status, after it was carried out.
+    let posts = g.s.requests_matching("POST", "/repos/*/issues/*/comments");
+    assert_eq!(posts.len(), 2);
+    assert_eq!(posts[1].status, 201);
+    assert!(posts[1].elapsed >= Duration::from_millis(750));
+    g.s.assert_no_violations();
+}
