@@ -1995,36 +1995,12 @@ fn deploy_run_interrupted_during_the_rollback_reports_it() {
 
 #[test]
 fn deploy_run_interrupted_while_in_progress_is_being_set_ends_in_error() {
-    use shipgate_testserver::Fault;
     let Some(gh) = github() else { return };
     let dir = tempfile::tempdir().unwrap();
     // The in_progress status is recorded at once and answered 1 s later: the signal comes
     // while shipgate waits for that answer.
-    gh.inject(
-        Fault::delay(Duration::from_secs(1))
-            .on("/repos/octo/app/deployments/*/statuses")
-            .method("POST")
-            .times(1),
-    );
-    let child = step(
-        &gh,
-        dir.path(),
-        TOKEN,
-        &[
-            "deploy",
-            "run",
-            "--environment",
-            "staging",
-            "--",
-            "sh",
-            "-c",
-            "echo ran > deployed",
-        ],
-    )
-    .stdout(std::process::Stdio::piped())
-    .stderr(std::process::Stdio::piped())
-    .spawn()
-    .unwrap();
+    delay_answer(&gh, "/repos/octo/app/deployments/*/statuses", 1);
+    let child = run_step(&gh, dir.path());
     wait_for("the in_progress status", || {
         states(&gh) == vec![vec!["in_progress".to_string()]]
     });
@@ -2043,36 +2019,12 @@ fn deploy_run_interrupted_while_in_progress_is_being_set_ends_in_error() {
 
 #[test]
 fn deploy_run_interrupted_right_after_the_deployment_was_created_ends_in_error() {
-    use shipgate_testserver::Fault;
     let Some(gh) = github() else { return };
     let dir = tempfile::tempdir().unwrap();
     // The deployment is created at once and answered 2 s later: the signal comes before
     // shipgate knows its id.
-    gh.inject(
-        Fault::delay(Duration::from_secs(2))
-            .on("/repos/octo/app/deployments")
-            .method("POST")
-            .times(1),
-    );
-    let child = step(
-        &gh,
-        dir.path(),
-        TOKEN,
-        &[
-            "deploy",
-            "run",
-            "--environment",
-            "staging",
-            "--",
-            "sh",
-            "-c",
-            "echo ran > deployed",
-        ],
-    )
-    .stdout(std::process::Stdio::piped())
-    .stderr(std::process::Stdio::piped())
-    .spawn()
-    .unwrap();
+    delay_answer(&gh, "/repos/octo/app/deployments", 2);
+    let child = run_step(&gh, dir.path());
     wait_for("the deployment", || !gh.deployments(REPO).is_empty());
     sigterm(&child);
     let o = child.wait_with_output().unwrap();
@@ -2183,6 +2135,39 @@ fn deploy_run_in_progress_landing_after_the_final_status_is_overwritten() {
     gh.assert_no_violations();
 }
 
+/// `deploy run --environment staging -- sh -c 'echo ran > deployed'`, as a child to signal.
+fn run_step(gh: &Server, dir: &Path) -> std::process::Child {
+    step(
+        gh,
+        dir,
+        TOKEN,
+        &[
+            "deploy",
+            "run",
+            "--environment",
+            "staging",
+            "--",
+            "sh",
+            "-c",
+            "echo ran > deployed",
+        ],
+    )
+    .stdout(std::process::Stdio::piped())
+    .stderr(std::process::Stdio::piped())
+    .spawn()
+    .unwrap()
+}
+
+/// The next POST to `path` is applied at once and answered `secs` seconds later.
+fn delay_answer(gh: &Server, path: &str, secs: u64) {
+    gh.inject(
+        shipgate_testserver::Fault::delay(Duration::from_secs(secs))
+            .on(path)
+            .method("POST")
+            .times(1),
+    );
+}
+
 fn start_step(gh: &Server, dir: &Path) -> std::process::Child {
     step(
         gh,
@@ -2245,18 +2230,12 @@ fn deploy_start_cancelled_while_in_progress_is_held_ends_in_error() {
 
 #[test]
 fn deploy_start_cancelled_before_or_while_in_progress_is_set_ends_in_error() {
-    use shipgate_testserver::Fault;
     let Some(gh) = github() else { return };
     let why = "cancelled by SIGTERM while the deployment was being started";
     // 1. In_progress stored at once, answered 1 s later: the signal comes while shipgate
     //    waits for the answer, which comes within the 2 s; then the final status.
     let dir = tempfile::tempdir().unwrap();
-    gh.inject(
-        Fault::delay(Duration::from_secs(1))
-            .on("/repos/octo/app/deployments/*/statuses")
-            .method("POST")
-            .times(1),
-    );
+    delay_answer(&gh, "/repos/octo/app/deployments/*/statuses", 1);
     let child = start_step(&gh, dir.path());
     wait_for("the in_progress status", || {
         states(&gh) == vec![vec!["in_progress".to_string()]]
@@ -2275,12 +2254,7 @@ fn deploy_start_cancelled_before_or_while_in_progress_is_set_ends_in_error() {
     // 2. The deployment stored at once, answered 2 s later: the signal comes before shipgate
     //    knows its id; no in_progress at all.
     let dir = tempfile::tempdir().unwrap();
-    gh.inject(
-        Fault::delay(Duration::from_secs(2))
-            .on("/repos/octo/app/deployments")
-            .method("POST")
-            .times(1),
-    );
+    delay_answer(&gh, "/repos/octo/app/deployments", 2);
     let child = start_step(&gh, dir.path());
     wait_for("the second deployment", || gh.deployments(REPO).len() == 2);
     sigterm(&child);
