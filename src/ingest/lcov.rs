@@ -9,7 +9,9 @@
 
 use super::cobertura::parse_u64;
 use super::{Ctx, Head, ParseError};
-use crate::model::{BranchLine, Coverage, DeclaredTotals, FileCoverage, Function, LineHitsBuilder};
+use crate::model::{
+    BranchLinesBuilder, Coverage, DeclaredTotals, FileCoverage, Function, LineHitsBuilder,
+};
 use std::collections::HashMap;
 use std::io::BufRead;
 
@@ -25,7 +27,7 @@ const MAX_LINE: usize = 1 << 20;
 struct FileAcc {
     name: String,
     lines: LineHitsBuilder,
-    branches: Vec<(u32, bool)>,
+    branches: BranchLinesBuilder,
     functions: Vec<Function>,
     by_name: HashMap<String, usize>,
     by_index: HashMap<u64, usize>,
@@ -35,62 +37,49 @@ struct FileAcc {
 
 /// Parses an LCOV tracefile.
 pub fn parse(input: &mut dyn BufRead, ctx: &Ctx) -> Result<Coverage, ParseError> {
-    let mut cov = Coverage::default();
-    let mut cur: Option<FileAcc> = None;
+    let mut st = State {
+        cov: Coverage::default(),
+        cur: None,
+        lineno: 0,
+    };
+    // A line cut by the end of the buffer, completed from the next one.
     let mut carry: Vec<u8> = Vec::new();
-    let mut lineno: u64 = 0;
     loop {
         let buf = input
             .fill_buf()
-            .map_err(|e| ParseError::at_line(lineno + 1, 1, format!("cannot read: {e}")))?;
+            .map_err(|e| ParseError::at_line(st.lineno + 1, 1, format!("cannot read: {e}")))?;
         if buf.is_empty() {
             if !carry.is_empty() {
-                lineno += 1;
-                let line = std::mem::take(&mut carry);
-                record(&line, lineno, &mut cur, &mut cov, ctx)?;
+                st.lineno += 1;
+                record(&carry, &mut st, ctx)?;
             }
             break;
         }
-        let mut start = 0;
         let len = buf.len();
-        while start < len {
-            if carry.is_empty()
-                && let Some(f) = cur.as_mut()
-                && let Some((l, h, next)) = fast_da(&buf[start..])
-            {
-                // The common `DA:<line>,<hits>` line, parsed up to its newline in one pass.
-                lineno += 1;
-                f.lines.push(l, h);
-                start += next;
-                continue;
+        let mut body = buf;
+        if !carry.is_empty() {
+            match memchr::memchr(b'\n', buf) {
+                Some(nl) => {
+                    carry.extend_from_slice(&buf[..nl]);
+                    st.lineno += 1;
+                    record(&carry, &mut st, ctx)?;
+                    carry.clear();
+                    body = &buf[nl + 1..];
+                }
+                None => body = &buf[..0],
             }
-            if carry.is_empty()
-                && let Some(f) = cur.as_mut()
-                && let Some((l, taken, next)) = fast_brda(&buf[start..])
-            {
-                lineno += 1;
-                f.branches.push((l, taken));
-                start += next;
-                continue;
-            }
-            let Some(nl) = memchr::memchr(b'\n', &buf[start..]) else {
-                break;
-            };
-            lineno += 1;
-            let end = start + nl;
-            if carry.is_empty() {
-                record(&buf[start..end], lineno, &mut cur, &mut cov, ctx)?;
-            } else {
-                carry.extend_from_slice(&buf[start..end]);
-                let line = std::mem::take(&mut carry);
-                record(&line, lineno, &mut cur, &mut cov, ctx)?;
-            }
-            start = end + 1;
         }
-        carry.extend_from_slice(&buf[start..]);
+        // Whole lines up to the last newline; the rest waits for the next buffer.
+        let whole = memchr::memrchr(b'\n', body).map_or(0, |p| p + 1);
+        lines(&body[..whole], &mut st, ctx)?;
+        carry.extend_from_slice(if carry.is_empty() {
+            &body[whole..]
+        } else {
+            buf
+        });
         if carry.len() > MAX_LINE {
             return Err(ParseError::at_line(
-                lineno + 1,
+                st.lineno + 1,
                 1,
                 format!(
                     "a line longer than {} KiB; expected LCOV records",
@@ -100,21 +89,59 @@ pub fn parse(input: &mut dyn BufRead, ctx: &Ctx) -> Result<Coverage, ParseError>
         }
         input.consume(len);
     }
-    if let Some(f) = cur.take() {
+    if let Some(f) = st.cur.take() {
         // A final record without end_of_record still counts; many writers omit nothing, but
         // a cut-off file should not lose what it had.
-        finish(f, &mut cov, ctx);
+        finish(f, &mut st.cov, ctx);
     }
-    Ok(cov)
+    Ok(st.cov)
 }
 
-fn record(
-    raw: &[u8],
+struct State {
+    cov: Coverage,
+    /// The file being read (after `SF:`, until `end_of_record`).
+    cur: Option<FileAcc>,
+    /// Lines read so far, for error positions.
     lineno: u64,
-    cur: &mut Option<FileAcc>,
-    cov: &mut Coverage,
-    ctx: &Ctx,
-) -> Result<(), ParseError> {
+}
+
+/// Whole lines, each ending in `\n`: the common `DA:` and `BRDA:` lines of a file are read
+/// in one pass each here, anything else by [`record`].
+fn lines(chunk: &[u8], st: &mut State, ctx: &Ctx) -> Result<(), ParseError> {
+    let mut p = 0;
+    while p < chunk.len() {
+        let rest = &chunk[p..];
+        if let Some(f) = st.cur.as_mut() {
+            match rest[0] {
+                b'D' => {
+                    if let Some((l, h, next)) = fast_da(rest) {
+                        st.lineno += 1;
+                        f.lines.push(l, h);
+                        p += next;
+                        continue;
+                    }
+                }
+                b'B' => {
+                    if let Some((l, taken, next)) = fast_brda(rest) {
+                        st.lineno += 1;
+                        f.branches.push(l, taken);
+                        p += next;
+                        continue;
+                    }
+                }
+                _ => {}
+            }
+        }
+        let nl = memchr::memchr(b'\n', rest).unwrap_or(rest.len());
+        st.lineno += 1;
+        record(&rest[..nl], st, ctx)?;
+        p += nl + 1;
+    }
+    Ok(())
+}
+
+fn record(raw: &[u8], st: &mut State, ctx: &Ctx) -> Result<(), ParseError> {
+    let (lineno, cur, cov) = (st.lineno, &mut st.cur, &mut st.cov);
     let line = raw.strip_suffix(b"\r").unwrap_or(raw);
     if line.is_empty() {
         return Ok(());
@@ -201,7 +228,7 @@ fn record(
                     })? > 0
                 }
             };
-            f.branches.push((l, taken));
+            f.branches.push(l, taken);
         }
         b"SF" => {
             if let Some(f) = cur.take() {
@@ -445,7 +472,7 @@ fn err(lineno: u64, col: u64, line: &[u8], expected: &str) -> ParseError {
 
 fn finish(f: FileAcc, cov: &mut Coverage, ctx: &Ctx) {
     let path = ctx.paths.resolve(&f.name, &[]);
-    let branches = BranchLine::group(f.branches);
+    let branches = f.branches.finish();
     let no_detail = f.lines.is_empty() && branches.is_empty() && f.functions.is_empty();
     cov.add_file(
         path,
@@ -457,4 +484,50 @@ fn finish(f: FileAcc, cov: &mut Coverage, ctx: &Ctx) {
             statements: None,
         },
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::PathResolver;
+    use std::io::BufReader;
+
+    const TEXT: &str = "TN:\nSF:a.c\r\nFN:3,main\nFNDA:2,main\nDA:3,2\r\nDA:4,0\nBRDA:4,0,0,1\nBRDA:4,0,1,-\nDA:12,70000\nDA:11,1,abc\nBRDA:2,0,0,3\nDA:900,18446744073709551615\nLF:5\nLH:4\nend_of_record\nSF:b.c\nDA:1,1\nBRDA:1,0,0,0";
+
+    fn parse_with(cap: usize) -> Coverage {
+        let resolver = PathResolver::new(std::path::Path::new("/nonexistent-root"));
+        let ctx = Ctx { paths: &resolver };
+        let mut r = BufReader::with_capacity(cap, TEXT.as_bytes());
+        parse(&mut r, &ctx).unwrap()
+    }
+
+    #[test]
+    fn lines_cut_by_any_buffer_boundary_read_the_same() {
+        let whole = parse_with(1 << 16);
+        let a = &whole.files["a.c"];
+        assert_eq!(
+            a.lines.iter().collect::<Vec<_>>(),
+            [(3, 2), (4, 0), (11, 1), (12, 70000), (900, u64::MAX)]
+        );
+        assert_eq!(
+            a.branches
+                .iter()
+                .map(|b| (b.line, b.covered, b.total))
+                .collect::<Vec<_>>(),
+            [(2, 1, 1), (4, 1, 2)]
+        );
+        assert_eq!((a.functions[0].line, a.functions[0].hits), (3, 2));
+        let b = &whole.files["b.c"];
+        assert_eq!(b.lines.iter().collect::<Vec<_>>(), [(1, 1)]);
+        assert_eq!(
+            b.branches
+                .iter()
+                .map(|b| (b.covered, b.total))
+                .collect::<Vec<_>>(),
+            [(0, 1)]
+        );
+        for cap in 1..40 {
+            assert_eq!(parse_with(cap), whole, "buffer of {cap} bytes");
+        }
+    }
 }
