@@ -380,6 +380,43 @@ fn need_file<'a>(
 /// A run of 1 to 19 ASCII digits at the start of `b`: its value and length.
 #[inline(always)]
 fn digits(b: &[u8]) -> Option<(u64, usize)> {
+    match b.first_chunk::<8>() {
+        Some(eight) => match swar_digits(u64::from_le_bytes(*eight)) {
+            Some(found) => Some(found),
+            None => digits_scalar(b),
+        },
+        None => digits_scalar(b),
+    }
+}
+
+/// The run of 1 to 7 ASCII digits that starts 8 bytes read little-endian (so the first byte
+/// is the lowest): its value and length, all 8 bytes at once. `None` when the first byte is
+/// no digit or all 8 are (a longer number: [`digits_scalar`] reads those).
+#[inline(always)]
+fn swar_digits(x: u64) -> Option<(u64, usize)> {
+    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // Each byte's value as a digit; a byte is a digit when that is below 10. Adding 0x76 to a
+    // byte's low 7 bits sets its bit 7 exactly when they are 10 or more, without carrying
+    // into the next byte; the byte's own bit 7 covers values of 128 and up.
+    let t = x ^ 0x3030_3030_3030_3030;
+    let not_digit = (((t & LOW7) + 0x7676_7676_7676_7676) | t) & HIGH;
+    let n = (not_digit.trailing_zeros() / 8) as usize;
+    if n == 0 || n == 8 {
+        return None;
+    }
+    // The digits to the top bytes (zeros, the leading digits, below), then pairs, quads and
+    // the eight are combined by three multiplications.
+    let v = t << (64 - 8 * n);
+    let v = ((v & 0x0F0F_0F0F_0F0F_0F0F).wrapping_mul(2561)) >> 8;
+    let v = ((v & 0x00FF_00FF_00FF_00FF).wrapping_mul(6_553_601)) >> 16;
+    let v = ((v & 0x0000_FFFF_0000_FFFF).wrapping_mul(42_949_672_960_001)) >> 32;
+    Some((v, n))
+}
+
+/// [`digits`] one byte at a time.
+#[inline]
+fn digits_scalar(b: &[u8]) -> Option<(u64, usize)> {
     let mut v = 0u64;
     let mut i = 0;
     while i < b.len() {
@@ -499,6 +536,51 @@ mod tests {
         let ctx = Ctx { paths: &resolver };
         let mut r = BufReader::with_capacity(cap, TEXT.as_bytes());
         parse(&mut r, &ctx).unwrap()
+    }
+
+    #[test]
+    fn eight_bytes_at_once_equal_one_at_a_time() {
+        let mut cases: Vec<Vec<u8>> = Vec::new();
+        for n in [
+            0u64, 1, 9, 10, 99, 100, 4095, 65_536, 1_234_567, 9_999_999, 10_000_000,
+        ] {
+            for tail in [
+                &b",1\n"[..],
+                b"\n",
+                b"\r\n",
+                b"-",
+                b"/",
+                b":",
+                b"\xb0",
+                b"\x80",
+                b"99999999",
+            ] {
+                let mut v = n.to_string().into_bytes();
+                v.extend_from_slice(tail);
+                cases.push(v);
+            }
+        }
+        cases.extend([
+            b"12345678901234567890".to_vec(),
+            b"1234567890123456789,".to_vec(),
+            b"x1234567".to_vec(),
+            b"00000007,".to_vec(),
+            b"0000007,1".to_vec(),
+            b"5".to_vec(),
+        ]);
+        // Every byte value right after a digit, and as the first byte.
+        for b in 0..=255u8 {
+            cases.push(vec![b'4', b, b'1', b'2', b'3', b'4', b'5', b'6', b'7']);
+            cases.push(vec![b, b'1', b'2', b'3', b'4', b'5', b'6', b'7', b'8']);
+        }
+        for c in &cases {
+            assert_eq!(
+                digits(c),
+                digits_scalar(c),
+                "{:?}",
+                String::from_utf8_lossy(c)
+            );
+        }
     }
 
     #[test]

@@ -346,7 +346,7 @@ impl Coverage {
 /// keeps memory proportional to lines rather than to bytes.
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct LineHits {
-    bytes: Vec<u8>,
+    bytes: Box<[u8]>,
     len: u32,
     covered: u32,
 }
@@ -375,7 +375,7 @@ impl LineHits {
             pairs.sort_unstable_by_key(|p| p.0);
         }
         let mut out = Builder::default();
-        out.out.bytes.reserve(pairs.len() * 2);
+        out.bytes.reserve(pairs.len() * 2);
         for (line, hits) in pairs {
             out.push(line, hits);
         }
@@ -488,7 +488,9 @@ impl LineHitsBuilder {
 /// progress is held back (`line`, `hits`) until a different one arrives.
 #[derive(Default)]
 struct Builder {
-    out: LineHits,
+    bytes: Vec<u8>,
+    len: u32,
+    covered: u32,
     /// The line held back, valid when `started`.
     line: u32,
     hits: u64,
@@ -514,9 +516,9 @@ impl Builder {
             self.flush();
         } else {
             self.started = true;
-            if self.out.bytes.capacity() == 0 {
+            if self.bytes.capacity() == 0 {
                 // Most files hold a few hundred lines: skip the first few doublings.
-                self.out.bytes.reserve(512);
+                self.bytes.reserve(512);
             }
         }
         self.line = line;
@@ -527,13 +529,13 @@ impl Builder {
     fn flush(&mut self) {
         let gap = self.line.wrapping_sub(self.last);
         if gap.wrapping_sub(1) < 7 {
-            write_tagged(&mut self.out.bytes, self.hits, (gap - 1) as u8);
+            write_tagged(&mut self.bytes, self.hits, (gap - 1) as u8);
         } else {
-            write_tagged(&mut self.out.bytes, self.hits, ESCAPE);
-            write_varint(&mut self.out.bytes, u64::from(gap));
+            write_tagged(&mut self.bytes, self.hits, ESCAPE);
+            write_varint(&mut self.bytes, u64::from(gap));
         }
-        self.out.len += 1;
-        self.out.covered += u32::from(self.hits > 0);
+        self.len += 1;
+        self.covered += u32::from(self.hits > 0);
         self.last = self.line;
     }
 
@@ -541,8 +543,13 @@ impl Builder {
         if self.started {
             self.flush();
         }
-        self.out.bytes.shrink_to_fit();
-        self.out
+        LineHits {
+            // A new allocation of the exact size rather than a shrink in place, which would
+            // leave the slack behind as a hole in the heap, one per file.
+            bytes: Box::from(self.bytes.as_slice()),
+            len: self.len,
+            covered: self.covered,
+        }
     }
 }
 
@@ -571,13 +578,14 @@ impl Iterator for LineHitsIter<'_> {
     }
 }
 
-/// Branch counts per line ([`BranchLine`]s), sorted by line, stored compactly: each entry one
-/// tagged varint (see [`write_tagged`]) of the total with the gap from the previous entry's
-/// line in 3 bits when it is 0 to 6 (a larger one follows as a varint), then the covered count
-/// as a varint; two bytes for the usual line of a few branches, where a `BranchLine` takes 12.
+/// Branch counts per line ([`BranchLine`]s), sorted by line, stored compactly: each entry
+/// the gap from the previous entry's line as a LEB128 varint, then one byte `total << 4 |
+/// covered` when the total is 1 to 15 and covered at most 15 (a byte 0 otherwise, followed
+/// by both as varints): two bytes for the usual line of a few branches, where a
+/// `BranchLine` takes 12.
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct BranchLines {
-    bytes: Vec<u8>,
+    bytes: Box<[u8]>,
     len: u32,
 }
 
@@ -612,20 +620,37 @@ impl BranchLines {
             line: 0,
         }
     }
+}
 
-    /// Appends an entry whose line is not below the last one's.
+/// Writes [`BranchLines`] entries in ascending line order.
+#[derive(Default)]
+struct BranchEncoder {
+    bytes: Vec<u8>,
+    len: u32,
+    last: u32,
+}
+
+impl BranchEncoder {
     #[inline(always)]
-    fn append(&mut self, last: &mut u32, b: BranchLine) {
-        let gap = b.line - *last;
-        if gap < 7 {
-            write_tagged(&mut self.bytes, u64::from(b.total), gap as u8);
+    fn append(&mut self, b: BranchLine) {
+        write_varint(&mut self.bytes, u64::from(b.line - self.last));
+        if (1..16).contains(&b.total) && b.covered < 16 {
+            self.bytes.push(((b.total as u8) << 4) | b.covered as u8);
         } else {
-            write_tagged(&mut self.bytes, u64::from(b.total), ESCAPE);
-            write_varint(&mut self.bytes, u64::from(gap));
+            self.bytes.push(0);
+            write_varint(&mut self.bytes, u64::from(b.total));
+            write_varint(&mut self.bytes, u64::from(b.covered));
         }
-        write_varint(&mut self.bytes, u64::from(b.covered));
         self.len += 1;
-        *last = b.line;
+        self.last = b.line;
+    }
+
+    fn finish(self) -> BranchLines {
+        BranchLines {
+            // Exact size, as for `LineHits`.
+            bytes: Box::from(self.bytes.as_slice()),
+            len: self.len,
+        }
     }
 }
 
@@ -635,14 +660,12 @@ impl From<Vec<BranchLine>> for BranchLines {
         if !v.is_sorted_by_key(|b| b.line) {
             v.sort_by_key(|b| b.line);
         }
-        let mut out = BranchLines::default();
-        out.bytes.reserve_exact(v.len() * 2);
-        let mut last = 0;
+        let mut out = BranchEncoder::default();
+        out.bytes.reserve(v.len() * 2);
         for b in v {
-            out.append(&mut last, b);
+            out.append(b);
         }
-        out.bytes.shrink_to_fit();
-        out
+        out.finish()
     }
 }
 
@@ -674,18 +697,20 @@ impl Iterator for BranchLinesIter<'_> {
         if self.pos >= self.bytes.len() {
             return None;
         }
-        let (total, code) = read_tagged(self.bytes, &mut self.pos);
-        let gap = if code == ESCAPE {
-            read_varint(self.bytes, &mut self.pos) as u32
+        let gap = read_varint(self.bytes, &mut self.pos) as u32;
+        let tc = self.bytes[self.pos];
+        self.pos += 1;
+        let (total, covered) = if tc != 0 {
+            (u32::from(tc >> 4), u32::from(tc & 15))
         } else {
-            u32::from(code)
+            let t = read_varint(self.bytes, &mut self.pos) as u32;
+            (t, read_varint(self.bytes, &mut self.pos) as u32)
         };
-        let covered = read_varint(self.bytes, &mut self.pos);
         self.line = self.line.wrapping_add(gap);
         Some(BranchLine {
             line: self.line,
-            covered: covered as u32,
-            total: total as u32,
+            covered,
+            total,
         })
     }
 }
@@ -694,11 +719,10 @@ impl Iterator for BranchLinesIter<'_> {
 /// same result as [`BranchLine::group`], encoded in place while lines ascend.
 #[derive(Default)]
 pub struct BranchLinesBuilder {
-    out: BranchLines,
+    out: BranchEncoder,
     /// The line in progress, valid when `started` (and never once `unsorted`).
     cur: BranchLine,
     started: bool,
-    last: u32,
     /// Entries so far once a line came out of order; grouped again at the end.
     unsorted: Option<Vec<BranchLine>>,
 }
@@ -728,15 +752,15 @@ impl BranchLinesBuilder {
         }
         if self.started {
             if line < self.cur.line {
-                let mut v: Vec<BranchLine> = std::mem::take(&mut self.out).iter().collect();
+                let mut v: Vec<BranchLine> =
+                    std::mem::take(&mut self.out).finish().iter().collect();
                 v.push(self.cur);
                 v.push(next);
                 self.unsorted = Some(v);
                 self.started = false;
                 return;
             }
-            let cur = self.cur;
-            self.out.append(&mut self.last, cur);
+            self.out.append(self.cur);
         } else {
             self.started = true;
             self.out.bytes.reserve(256);
@@ -766,11 +790,9 @@ impl BranchLinesBuilder {
             return BranchLines::from(out);
         }
         if self.started {
-            let cur = self.cur;
-            self.out.append(&mut self.last, cur);
+            self.out.append(self.cur);
         }
-        self.out.bytes.shrink_to_fit();
-        self.out
+        self.out.finish()
     }
 }
 
@@ -958,6 +980,21 @@ mod tests {
                 total: 17,
             },
             BranchLine {
+                line: 15,
+                covered: 15,
+                total: 15,
+            },
+            BranchLine {
+                line: 16,
+                covered: 0,
+                total: 0,
+            },
+            BranchLine {
+                line: 300,
+                covered: 2,
+                total: 1,
+            },
+            BranchLine {
                 line: 1 << 30,
                 covered: u32::MAX,
                 total: u32::MAX,
@@ -967,7 +1004,7 @@ mod tests {
         let mut want = v;
         want.sort_by_key(|b| b.line);
         assert_eq!(bl.iter().collect::<Vec<_>>(), want);
-        assert_eq!(bl.len(), 5);
+        assert_eq!(bl.len(), 8);
         assert_eq!(
             serde_json::to_value(&bl).unwrap(),
             serde_json::to_value(&want).unwrap()
