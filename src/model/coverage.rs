@@ -205,10 +205,7 @@ impl FileCoverage {
         }
         t.lines_total = self.lines.len() as u64;
         t.lines_covered = self.lines.covered() as u64;
-        for b in self.branches.iter() {
-            t.branches_total += u64::from(b.total);
-            t.branches_covered += u64::from(b.covered.min(b.total));
-        }
+        (t.branches_total, t.branches_covered) = self.branches.counts();
         t.functions_total = self.functions.len() as u64;
         t.functions_covered = self.functions.iter().filter(|f| f.hits > 0).count() as u64;
         t
@@ -377,6 +374,7 @@ impl LineHits {
         let mut out = Builder::default();
         out.bytes.reserve(pairs.len() * 2);
         for (line, hits) in pairs {
+            // Sorted: always accepted.
             out.push(line, hits);
         }
         out.finish()
@@ -452,9 +450,7 @@ impl LineHitsBuilder {
     /// Adds a line's hits; a line given twice adds up.
     #[inline(always)]
     pub fn push(&mut self, line: u32, hits: u64) {
-        if self.unsorted.is_none() && self.sorted.accepts(line) {
-            self.sorted.push(line, hits);
-        } else {
+        if self.unsorted.is_some() || !self.sorted.push(line, hits) {
             self.push_unsorted(line, hits);
         }
     }
@@ -472,7 +468,7 @@ impl LineHitsBuilder {
     pub fn is_empty(&self) -> bool {
         self.unsorted
             .as_ref()
-            .map_or(!self.sorted.started, Vec::is_empty)
+            .map_or(self.sorted.len == 0, Vec::is_empty)
     }
 
     /// The finished set.
@@ -484,65 +480,67 @@ impl LineHitsBuilder {
     }
 }
 
-/// Appends lines in ascending order, folding a repeated line into one entry. The line in
-/// progress is held back (`line`, `hits`) until a different one arrives.
+/// Appends lines in ascending order; a repeat of the last line rewrites its entry with the
+/// hits added.
 #[derive(Default)]
 struct Builder {
     bytes: Vec<u8>,
     len: u32,
     covered: u32,
-    /// The line held back, valid when `started`.
-    line: u32,
-    hits: u64,
-    started: bool,
-    /// The last line written out.
+    /// The last entry: its line, gap, hits and where it starts.
     last: u32,
+    last_gap: u32,
+    last_hits: u64,
+    last_pos: usize,
 }
 
 impl Builder {
-    /// True when `line` can be appended (not below the line held back).
+    /// Appends `line`; false (and nothing done) when it is below the last one.
     #[inline(always)]
-    fn accepts(&self, line: u32) -> bool {
-        !self.started || line >= self.line
-    }
-
-    #[inline(always)]
-    fn push(&mut self, line: u32, hits: u64) {
-        if self.started {
-            if line == self.line {
-                self.hits = self.hits.saturating_add(hits);
-                return;
-            }
-            self.flush();
+    fn push(&mut self, line: u32, hits: u64) -> bool {
+        let gap = line.wrapping_sub(self.last);
+        if gap.wrapping_sub(1) < 7 {
+            // The usual case: the next line, a few lines on.
+            self.last_pos = self.bytes.len();
+            write_tagged(&mut self.bytes, hits, (gap - 1) as u8);
+        } else if line < self.last {
+            return false;
+        } else if gap == 0 && self.len > 0 {
+            self.repeat(hits);
+            return true;
         } else {
-            self.started = true;
             if self.bytes.capacity() == 0 {
                 // Most files hold a few hundred lines: skip the first few doublings.
                 self.bytes.reserve(512);
             }
-        }
-        self.line = line;
-        self.hits = hits;
-    }
-
-    #[inline(always)]
-    fn flush(&mut self) {
-        let gap = self.line.wrapping_sub(self.last);
-        if gap.wrapping_sub(1) < 7 {
-            write_tagged(&mut self.bytes, self.hits, (gap - 1) as u8);
-        } else {
-            write_tagged(&mut self.bytes, self.hits, ESCAPE);
+            self.last_pos = self.bytes.len();
+            write_tagged(&mut self.bytes, hits, ESCAPE);
             write_varint(&mut self.bytes, u64::from(gap));
         }
         self.len += 1;
-        self.covered += u32::from(self.hits > 0);
-        self.last = self.line;
+        self.covered += u32::from(hits > 0);
+        self.last = line;
+        self.last_gap = gap;
+        self.last_hits = hits;
+        true
     }
 
-    fn finish(mut self) -> LineHits {
-        if self.started {
-            self.flush();
+    /// The last line again: its entry rewritten with the hits added.
+    #[cold]
+    fn repeat(&mut self, hits: u64) {
+        let sum = self.last_hits.saturating_add(hits);
+        self.covered += u32::from(sum > 0) - u32::from(self.last_hits > 0);
+        self.bytes.truncate(self.last_pos);
+        if self.last_gap.wrapping_sub(1) < 7 {
+            write_tagged(&mut self.bytes, sum, (self.last_gap - 1) as u8);
+        } else {
+            write_tagged(&mut self.bytes, sum, ESCAPE);
+            write_varint(&mut self.bytes, u64::from(self.last_gap));
         }
+        self.last_hits = sum;
+    }
+
+    fn finish(self) -> LineHits {
         LineHits {
             // A new allocation of the exact size rather than a shrink in place, which would
             // leave the slack behind as a hole in the heap, one per file.
@@ -587,6 +585,9 @@ impl Iterator for LineHitsIter<'_> {
 pub struct BranchLines {
     bytes: Box<[u8]>,
     len: u32,
+    /// Sums over the entries of `total` and of `covered.min(total)`, kept as they are written.
+    total: u64,
+    covered: u64,
 }
 
 impl std::fmt::Debug for BranchLines {
@@ -612,6 +613,12 @@ impl BranchLines {
         self.len == 0
     }
 
+    /// Branches in all and branches covered (each line's covered count capped at its total),
+    /// summed over the lines.
+    pub fn counts(&self) -> (u64, u64) {
+        (self.total, self.covered)
+    }
+
     /// The entries in ascending line order.
     pub fn iter(&self) -> BranchLinesIter<'_> {
         BranchLinesIter {
@@ -627,6 +634,8 @@ impl BranchLines {
 struct BranchEncoder {
     bytes: Vec<u8>,
     len: u32,
+    total: u64,
+    covered: u64,
     last: u32,
 }
 
@@ -642,6 +651,8 @@ impl BranchEncoder {
             write_varint(&mut self.bytes, u64::from(b.covered));
         }
         self.len += 1;
+        self.total += u64::from(b.total);
+        self.covered += u64::from(b.covered.min(b.total));
         self.last = b.line;
     }
 
@@ -650,6 +661,8 @@ impl BranchEncoder {
             // Exact size, as for `LineHits`.
             bytes: Box::from(self.bytes.as_slice()),
             len: self.len,
+            total: self.total,
+            covered: self.covered,
         }
     }
 }
@@ -739,33 +752,38 @@ impl BranchLinesBuilder {
         self.push_new(line, taken);
     }
 
-    #[inline]
+    #[inline(always)]
     fn push_new(&mut self, line: u32, taken: bool) {
         let next = BranchLine {
             line,
             covered: u32::from(taken),
             total: 1,
         };
+        if self.started && line > self.cur.line {
+            self.out.append(self.cur);
+            self.cur = next;
+        } else {
+            self.push_cold(next);
+        }
+    }
+
+    /// The first branch, or one out of line order, or any once out of order.
+    #[cold]
+    fn push_cold(&mut self, next: BranchLine) {
         if let Some(v) = &mut self.unsorted {
             v.push(next);
-            return;
-        }
-        if self.started {
-            if line < self.cur.line {
-                let mut v: Vec<BranchLine> =
-                    std::mem::take(&mut self.out).finish().iter().collect();
-                v.push(self.cur);
-                v.push(next);
-                self.unsorted = Some(v);
-                self.started = false;
-                return;
-            }
-            self.out.append(self.cur);
+        } else if self.started {
+            // Below the line in progress.
+            let mut v: Vec<BranchLine> = std::mem::take(&mut self.out).finish().iter().collect();
+            v.push(self.cur);
+            v.push(next);
+            self.unsorted = Some(v);
+            self.started = false;
         } else {
             self.started = true;
             self.out.bytes.reserve(256);
+            self.cur = next;
         }
-        self.cur = next;
     }
 
     /// True when nothing was pushed.
@@ -1005,6 +1023,9 @@ mod tests {
         want.sort_by_key(|b| b.line);
         assert_eq!(bl.iter().collect::<Vec<_>>(), want);
         assert_eq!(bl.len(), 8);
+        let total: u64 = want.iter().map(|b| u64::from(b.total)).sum();
+        let covered: u64 = want.iter().map(|b| u64::from(b.covered.min(b.total))).sum();
+        assert_eq!(bl.counts(), (total, covered));
         assert_eq!(
             serde_json::to_value(&bl).unwrap(),
             serde_json::to_value(&want).unwrap()
