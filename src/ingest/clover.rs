@@ -331,7 +331,7 @@ fn finish(cov: &mut Coverage, f: FileAcc, writer: Writer, ctx: &Ctx) {
         path,
         FileCoverage {
             lines: LineHits::from_pairs(lines),
-            branches,
+            branches: branches.into(),
             functions,
             ..Default::default()
         },

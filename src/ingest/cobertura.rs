@@ -180,7 +180,7 @@ fn finish_class(cov: &mut Coverage, mut c: Class, sources: &[String], ctx: &Ctx)
         path,
         FileCoverage {
             lines: LineHits::from_pairs(c.lines),
-            branches: c.branches,
+            branches: c.branches.into(),
             functions: c.functions,
             declared: None,
             statements: None,

@@ -94,7 +94,7 @@ fn build(f: PyFile) -> Result<FileCoverage, String> {
             arcs.push((from, taken));
         }
     }
-    let branches = BranchLine::group(arcs);
+    let branches = BranchLine::group(arcs).into();
 
     let mut functions: Vec<Function> = f
         .functions

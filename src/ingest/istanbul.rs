@@ -171,7 +171,7 @@ fn build(d: FileData) -> FileCoverage {
     functions.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
     FileCoverage {
         lines,
-        branches,
+        branches: branches.into(),
         functions: functions.into_iter().map(|(_, _, f)| f).collect(),
         statements: Some(st),
         ..Default::default()

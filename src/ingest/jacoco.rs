@@ -328,7 +328,7 @@ fn finish_package(cov: &mut Coverage, mut p: PackageAcc, groups: &[String], ctx:
             ctx.paths.resolve(&rel(&s.name), &bases),
             FileCoverage {
                 lines: LineHits::from_pairs(s.lines),
-                branches,
+                branches: branches.into(),
                 functions,
                 ..Default::default()
             },

@@ -24,7 +24,7 @@ pub struct FileCoverage {
     /// Coverable lines with their hit counts.
     pub lines: LineHits,
     /// Branch counts per line, sorted by line.
-    pub branches: Vec<BranchLine>,
+    pub branches: BranchLines,
     /// Functions (methods) with the line they start on.
     pub functions: Vec<Function>,
     /// Totals the report states where it has no line-level data (summary-only formats).
@@ -46,7 +46,7 @@ pub struct StatementCounts {
 }
 
 /// Branches on one line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct BranchLine {
     /// 1-based line number.
     pub line: u32,
@@ -205,10 +205,7 @@ impl FileCoverage {
         }
         t.lines_total = self.lines.len() as u64;
         t.lines_covered = self.lines.covered() as u64;
-        for b in &self.branches {
-            t.branches_total += u64::from(b.total);
-            t.branches_covered += u64::from(b.covered.min(b.total));
-        }
+        (t.branches_total, t.branches_covered) = self.branches.counts();
         t.functions_total = self.functions.len() as u64;
         t.functions_covered = self.functions.iter().filter(|f| f.hits > 0).count() as u64;
         t
@@ -219,8 +216,8 @@ impl FileCoverage {
     pub fn merge(&mut self, other: FileCoverage) {
         self.lines = self.lines.merged(&other.lines);
         if !other.branches.is_empty() {
-            let mut all = std::mem::take(&mut self.branches);
-            all.extend(other.branches);
+            let mut all: Vec<BranchLine> =
+                self.branches.iter().chain(other.branches.iter()).collect();
             all.sort_by_key(|b| b.line);
             let mut out: Vec<BranchLine> = Vec::with_capacity(all.len());
             for b in all {
@@ -232,7 +229,7 @@ impl FileCoverage {
                     _ => out.push(b),
                 }
             }
-            self.branches = out;
+            self.branches = BranchLines::from(out);
         }
         for f in other.functions {
             match self
@@ -271,7 +268,6 @@ impl Coverage {
     /// Adds one file's coverage, merging with what is already there.
     pub fn add_file(&mut self, path: String, mut file: FileCoverage) {
         // Parsers build these with pushes; return the slack before the file is kept.
-        file.branches.shrink_to_fit();
         file.functions.shrink_to_fit();
         match self.files.get_mut(&path) {
             Some(existing) => existing.merge(file),
@@ -339,13 +335,15 @@ impl Coverage {
     }
 }
 
-/// Coverable lines and their hit counts, stored compactly: sorted by line, each entry
-/// written as two LEB128 varints (the gap from the previous line, then the hits), which
-/// takes about two bytes a line. A 200 MB report of 5,000 files holds a few million
-/// lines, so this is what keeps memory proportional to lines rather than to bytes.
+/// Coverable lines and their hit counts, stored compactly: sorted by line, each entry one
+/// tagged varint (see [`write_tagged`]) holding the hits and, in 3 bits, the gap from the
+/// previous line when it is 1 to 7 (a larger gap, or 0 for a first line 0, follows as a
+/// LEB128 varint of its own). A line with fewer than 16 hits takes one byte, fewer than
+/// 2,048 two. A 200 MB report of 5,000 files holds a few million lines, so this is what
+/// keeps memory proportional to lines rather than to bytes.
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct LineHits {
-    bytes: Vec<u8>,
+    bytes: Box<[u8]>,
     len: u32,
     covered: u32,
 }
@@ -374,8 +372,9 @@ impl LineHits {
             pairs.sort_unstable_by_key(|p| p.0);
         }
         let mut out = Builder::default();
-        out.out.bytes.reserve(pairs.len() * 3);
+        out.bytes.reserve(pairs.len() * 2);
         for (line, hits) in pairs {
+            // Sorted: always accepted.
             out.push(line, hits);
         }
         out.finish()
@@ -451,31 +450,25 @@ impl LineHitsBuilder {
     /// Adds a line's hits; a line given twice adds up.
     #[inline(always)]
     pub fn push(&mut self, line: u32, hits: u64) {
-        if let Some(v) = &mut self.unsorted {
-            v.push((line, hits));
-            return;
+        if self.unsorted.is_some() || !self.sorted.push(line, hits) {
+            self.push_unsorted(line, hits);
         }
-        if self.sorted.out.bytes.capacity() == 0 {
-            // Most files hold a few hundred lines: skip the first few doublings.
-            self.sorted.out.bytes.reserve(1024);
-        }
-        let last = self.sorted.pending.map_or(self.sorted.last, |p| p.0);
-        if line >= last {
-            self.sorted.push(line, hits);
-        } else {
+    }
+
+    #[cold]
+    fn push_unsorted(&mut self, line: u32, hits: u64) {
+        let v = self.unsorted.get_or_insert_with(|| {
             let done = std::mem::take(&mut self.sorted).finish();
-            let mut v: Vec<(u32, u64)> = done.iter().collect();
-            v.push((line, hits));
-            self.unsorted = Some(v);
-        }
+            done.iter().collect()
+        });
+        v.push((line, hits));
     }
 
     /// True when nothing was pushed.
     pub fn is_empty(&self) -> bool {
-        self.unsorted.as_ref().map_or(
-            self.sorted.out.len == 0 && self.sorted.pending.is_none(),
-            Vec::is_empty,
-        )
+        self.unsorted
+            .as_ref()
+            .map_or(self.sorted.len == 0, Vec::is_empty)
     }
 
     /// The finished set.
@@ -487,41 +480,74 @@ impl LineHitsBuilder {
     }
 }
 
-/// Appends lines in ascending order, folding a repeated line into one entry.
+/// Appends lines in ascending order; a repeat of the last line rewrites its entry with the
+/// hits added.
 #[derive(Default)]
 struct Builder {
-    out: LineHits,
-    pending: Option<(u32, u64)>,
+    bytes: Vec<u8>,
+    len: u32,
+    covered: u32,
+    /// The last entry: its line, gap, hits and where it starts.
     last: u32,
+    last_gap: u32,
+    last_hits: u64,
+    last_pos: usize,
 }
 
 impl Builder {
+    /// Appends `line`; false (and nothing done) when it is below the last one.
     #[inline(always)]
-    fn push(&mut self, line: u32, hits: u64) {
-        match &mut self.pending {
-            Some((l, h)) if *l == line => *h = h.saturating_add(hits),
-            _ => {
-                self.flush();
-                self.pending = Some((line, hits));
+    fn push(&mut self, line: u32, hits: u64) -> bool {
+        let gap = line.wrapping_sub(self.last);
+        if gap.wrapping_sub(1) < 7 {
+            // The usual case: the next line, a few lines on.
+            self.last_pos = self.bytes.len();
+            write_tagged(&mut self.bytes, hits, (gap - 1) as u8);
+        } else if line < self.last {
+            return false;
+        } else if gap == 0 && self.len > 0 {
+            self.repeat(hits);
+            return true;
+        } else {
+            if self.bytes.capacity() == 0 {
+                // Most files hold a few hundred lines: skip the first few doublings.
+                self.bytes.reserve(512);
             }
+            self.last_pos = self.bytes.len();
+            write_tagged(&mut self.bytes, hits, ESCAPE);
+            write_varint(&mut self.bytes, u64::from(gap));
         }
+        self.len += 1;
+        self.covered += u32::from(hits > 0);
+        self.last = line;
+        self.last_gap = gap;
+        self.last_hits = hits;
+        true
     }
 
-    #[inline(always)]
-    fn flush(&mut self) {
-        if let Some((line, hits)) = self.pending.take() {
-            write_varint(&mut self.out.bytes, u64::from(line - self.last));
-            write_varint(&mut self.out.bytes, hits);
-            self.out.len += 1;
-            self.out.covered += u32::from(hits > 0);
-            self.last = line;
+    /// The last line again: its entry rewritten with the hits added.
+    #[cold]
+    fn repeat(&mut self, hits: u64) {
+        let sum = self.last_hits.saturating_add(hits);
+        self.covered += u32::from(sum > 0) - u32::from(self.last_hits > 0);
+        self.bytes.truncate(self.last_pos);
+        if self.last_gap.wrapping_sub(1) < 7 {
+            write_tagged(&mut self.bytes, sum, (self.last_gap - 1) as u8);
+        } else {
+            write_tagged(&mut self.bytes, sum, ESCAPE);
+            write_varint(&mut self.bytes, u64::from(self.last_gap));
         }
+        self.last_hits = sum;
     }
 
-    fn finish(mut self) -> LineHits {
-        self.flush();
-        self.out.bytes.shrink_to_fit();
-        self.out
+    fn finish(self) -> LineHits {
+        LineHits {
+            // A new allocation of the exact size rather than a shrink in place, which would
+            // leave the slack behind as a hole in the heap, one per file.
+            bytes: Box::from(self.bytes.as_slice()),
+            len: self.len,
+            covered: self.covered,
+        }
     }
 }
 
@@ -534,15 +560,286 @@ pub struct LineHitsIter<'a> {
 
 impl Iterator for LineHitsIter<'_> {
     type Item = (u32, u64);
+    #[inline]
     fn next(&mut self) -> Option<(u32, u64)> {
         if self.pos >= self.bytes.len() {
             return None;
         }
-        let gap = read_varint(self.bytes, &mut self.pos);
-        let hits = read_varint(self.bytes, &mut self.pos);
-        self.line = self.line.wrapping_add(gap as u32);
+        let (hits, code) = read_tagged(self.bytes, &mut self.pos);
+        let gap = if code == ESCAPE {
+            read_varint(self.bytes, &mut self.pos) as u32
+        } else {
+            u32::from(code) + 1
+        };
+        self.line = self.line.wrapping_add(gap);
         Some((self.line, hits))
     }
+}
+
+/// Branch counts per line ([`BranchLine`]s), sorted by line, stored compactly: each entry
+/// the gap from the previous entry's line as a LEB128 varint, then one byte `total << 4 |
+/// covered` when the total is 1 to 15 and covered at most 15 (a byte 0 otherwise, followed
+/// by both as varints): two bytes for the usual line of a few branches, where a
+/// `BranchLine` takes 12.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct BranchLines {
+    bytes: Box<[u8]>,
+    len: u32,
+    /// Sums over the entries of `total` and of `covered.min(total)`, kept as they are written.
+    total: u64,
+    covered: u64,
+}
+
+impl std::fmt::Debug for BranchLines {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+impl Serialize for BranchLines {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter())
+    }
+}
+
+impl BranchLines {
+    /// Number of entries (lines with branches).
+    pub fn len(&self) -> usize {
+        self.len as usize
+    }
+
+    /// True when no line has branches.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Branches in all and branches covered (each line's covered count capped at its total),
+    /// summed over the lines.
+    pub fn counts(&self) -> (u64, u64) {
+        (self.total, self.covered)
+    }
+
+    /// The entries in ascending line order.
+    pub fn iter(&self) -> BranchLinesIter<'_> {
+        BranchLinesIter {
+            bytes: &self.bytes,
+            pos: 0,
+            line: 0,
+        }
+    }
+}
+
+/// Writes [`BranchLines`] entries in ascending line order.
+#[derive(Default)]
+struct BranchEncoder {
+    bytes: Vec<u8>,
+    len: u32,
+    total: u64,
+    covered: u64,
+    last: u32,
+}
+
+impl BranchEncoder {
+    #[inline(always)]
+    fn append(&mut self, b: BranchLine) {
+        write_varint(&mut self.bytes, u64::from(b.line - self.last));
+        if (1..16).contains(&b.total) && b.covered < 16 {
+            self.bytes.push(((b.total as u8) << 4) | b.covered as u8);
+        } else {
+            self.bytes.push(0);
+            write_varint(&mut self.bytes, u64::from(b.total));
+            write_varint(&mut self.bytes, u64::from(b.covered));
+        }
+        self.len += 1;
+        self.total += u64::from(b.total);
+        self.covered += u64::from(b.covered.min(b.total));
+        self.last = b.line;
+    }
+
+    fn finish(self) -> BranchLines {
+        BranchLines {
+            // Exact size, as for `LineHits`.
+            bytes: Box::from(self.bytes.as_slice()),
+            len: self.len,
+            total: self.total,
+            covered: self.covered,
+        }
+    }
+}
+
+/// Keeps every entry as given, in line order (a stable sort when they come unsorted).
+impl From<Vec<BranchLine>> for BranchLines {
+    fn from(mut v: Vec<BranchLine>) -> Self {
+        if !v.is_sorted_by_key(|b| b.line) {
+            v.sort_by_key(|b| b.line);
+        }
+        let mut out = BranchEncoder::default();
+        out.bytes.reserve(v.len() * 2);
+        for b in v {
+            out.append(b);
+        }
+        out.finish()
+    }
+}
+
+impl FromIterator<BranchLine> for BranchLines {
+    fn from_iter<I: IntoIterator<Item = BranchLine>>(it: I) -> Self {
+        BranchLines::from(it.into_iter().collect::<Vec<_>>())
+    }
+}
+
+impl<'a> IntoIterator for &'a BranchLines {
+    type Item = BranchLine;
+    type IntoIter = BranchLinesIter<'a>;
+    fn into_iter(self) -> BranchLinesIter<'a> {
+        self.iter()
+    }
+}
+
+/// Iterator over [`BranchLines`].
+pub struct BranchLinesIter<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+    line: u32,
+}
+
+impl Iterator for BranchLinesIter<'_> {
+    type Item = BranchLine;
+    #[inline]
+    fn next(&mut self) -> Option<BranchLine> {
+        if self.pos >= self.bytes.len() {
+            return None;
+        }
+        let gap = read_varint(self.bytes, &mut self.pos) as u32;
+        let tc = self.bytes[self.pos];
+        self.pos += 1;
+        let (total, covered) = if tc != 0 {
+            (u32::from(tc >> 4), u32::from(tc & 15))
+        } else {
+            let t = read_varint(self.bytes, &mut self.pos) as u32;
+            (t, read_varint(self.bytes, &mut self.pos) as u32)
+        };
+        self.line = self.line.wrapping_add(gap);
+        Some(BranchLine {
+            line: self.line,
+            covered,
+            total,
+        })
+    }
+}
+
+/// Builds [`BranchLines`] from individual branches, each `(line, taken)`, as they arrive: the
+/// same result as [`BranchLine::group`], encoded in place while lines ascend.
+#[derive(Default)]
+pub struct BranchLinesBuilder {
+    out: BranchEncoder,
+    /// The line in progress, valid when `started` (and never once `unsorted`).
+    cur: BranchLine,
+    started: bool,
+    /// Entries so far once a line came out of order; grouped again at the end.
+    unsorted: Option<Vec<BranchLine>>,
+}
+
+impl BranchLinesBuilder {
+    /// Adds one branch of `line`, taken or not.
+    #[inline(always)]
+    pub fn push(&mut self, line: u32, taken: bool) {
+        if self.started && line == self.cur.line {
+            self.cur.total = self.cur.total.saturating_add(1);
+            self.cur.covered = self.cur.covered.saturating_add(u32::from(taken));
+            return;
+        }
+        self.push_new(line, taken);
+    }
+
+    #[inline(always)]
+    fn push_new(&mut self, line: u32, taken: bool) {
+        let next = BranchLine {
+            line,
+            covered: u32::from(taken),
+            total: 1,
+        };
+        if self.started && line > self.cur.line {
+            self.out.append(self.cur);
+            self.cur = next;
+        } else {
+            self.push_cold(next);
+        }
+    }
+
+    /// The first branch, or one out of line order, or any once out of order.
+    #[cold]
+    fn push_cold(&mut self, next: BranchLine) {
+        if let Some(v) = &mut self.unsorted {
+            v.push(next);
+        } else if self.started {
+            // Below the line in progress.
+            let mut v: Vec<BranchLine> = std::mem::take(&mut self.out).finish().iter().collect();
+            v.push(self.cur);
+            v.push(next);
+            self.unsorted = Some(v);
+            self.started = false;
+        } else {
+            self.started = true;
+            self.out.bytes.reserve(256);
+            self.cur = next;
+        }
+    }
+
+    /// True when nothing was pushed.
+    pub fn is_empty(&self) -> bool {
+        !self.started && self.unsorted.is_none()
+    }
+
+    /// The finished set.
+    pub fn finish(mut self) -> BranchLines {
+        if let Some(mut v) = self.unsorted {
+            v.sort_by_key(|b| b.line);
+            let mut out: Vec<BranchLine> = Vec::with_capacity(v.len());
+            for b in v {
+                match out.last_mut() {
+                    Some(o) if o.line == b.line => {
+                        o.total = o.total.saturating_add(b.total);
+                        o.covered = o.covered.saturating_add(b.covered);
+                    }
+                    _ => out.push(b),
+                }
+            }
+            return BranchLines::from(out);
+        }
+        if self.started {
+            self.out.append(self.cur);
+        }
+        self.out.finish()
+    }
+}
+
+/// The 3-bit code of a tagged varint that says "the gap follows as a varint of its own".
+const ESCAPE: u8 = 7;
+
+/// A value with a 3-bit code: the first byte holds a continuation bit, the value's low 4 bits
+/// and the code (`c vvvv kkk`); the rest of the value, if any, follows as a LEB128 varint.
+#[inline(always)]
+fn write_tagged(out: &mut Vec<u8>, value: u64, code: u8) {
+    let first = (((value & 0xF) as u8) << 3) | code;
+    let rest = value >> 4;
+    if rest == 0 {
+        out.push(first);
+    } else {
+        out.push(first | 0x80);
+        write_varint(out, rest);
+    }
+}
+
+#[inline(always)]
+fn read_tagged(bytes: &[u8], pos: &mut usize) -> (u64, u8) {
+    let b = bytes[*pos];
+    *pos += 1;
+    let mut v = u64::from((b >> 3) & 0xF);
+    if b & 0x80 != 0 {
+        v |= read_varint(bytes, pos) << 4;
+    }
+    (v, b & 7)
 }
 
 #[inline]
@@ -558,6 +855,7 @@ fn write_varint(out: &mut Vec<u8>, mut v: u64) {
     out.push(v as u8);
 }
 
+#[inline]
 fn read_varint(bytes: &[u8], pos: &mut usize) -> u64 {
     let mut v = 0u64;
     let mut shift = 0;
@@ -601,6 +899,159 @@ mod tests {
         );
         assert_eq!(out.get(9), Some(0));
         assert_eq!(out.get(10), None);
+    }
+
+    /// xorshift64*, for repeatable pseudo-random inputs.
+    fn rng(seed: u64) -> impl FnMut(u64) -> u64 {
+        let mut x = seed;
+        move |n| {
+            x ^= x >> 12;
+            x ^= x << 25;
+            x ^= x >> 27;
+            x.wrapping_mul(0x2545_F491_4F6C_DD1D) % n
+        }
+    }
+
+    #[test]
+    fn line_hits_round_trip_at_the_encoding_edges() {
+        // Gaps of 0 (a first line 0), 1..=7 (in the tag) and beyond (escaped); hits around
+        // each byte boundary of the tagged varint, up to u64::MAX.
+        let mut pairs = vec![(0u32, 0u64)];
+        let mut line = 0;
+        for (gap, hits) in [
+            (1, 15),
+            (2, 16),
+            (3, 2047),
+            (4, 2048),
+            (5, 1 << 18),
+            (6, u64::MAX),
+            (7, 1),
+            (8, 0),
+            (200, 7),
+            (1 << 20, u64::MAX - 1),
+            (u32::MAX - 2_000_000, 3),
+        ] {
+            line += gap;
+            pairs.push((line, hits));
+        }
+        let lh = LineHits::from_pairs(pairs.clone());
+        assert_eq!(lh.iter().collect::<Vec<_>>(), pairs);
+        assert_eq!(lh.len(), pairs.len());
+        assert_eq!(lh.covered(), pairs.iter().filter(|p| p.1 > 0).count());
+        assert_eq!(lh.get(u32::MAX - 2_000_000 + 3_000), None);
+        assert_eq!(lh.get(pairs[6].0), Some(u64::MAX));
+    }
+
+    #[test]
+    fn line_hits_builder_equals_a_sorted_sum() {
+        let mut r = rng(7);
+        for case in 0..200 {
+            let n = r(300) as usize;
+            let spread = [5, 40, 100_000][case % 3];
+            let pairs: Vec<(u32, u64)> = (0..n)
+                .map(|_| (r(spread) as u32, [r(3), r(100), r(1 << 40)][case % 3]))
+                .collect();
+            // Mostly ascending with repeats, sometimes shuffled.
+            let mut input = pairs.clone();
+            if case % 2 == 0 {
+                input.sort_by_key(|p| p.0);
+            }
+            let mut b = LineHitsBuilder::default();
+            for &(l, h) in &input {
+                b.push(l, h);
+            }
+            assert_eq!(b.is_empty(), input.is_empty());
+            let mut want: BTreeMap<u32, u64> = BTreeMap::new();
+            for &(l, h) in &pairs {
+                *want.entry(l).or_default() += h;
+            }
+            let got = b.finish();
+            assert_eq!(
+                got.iter().collect::<Vec<_>>(),
+                want.iter().map(|(&l, &h)| (l, h)).collect::<Vec<_>>()
+            );
+            assert_eq!(got.covered(), want.values().filter(|h| **h > 0).count());
+        }
+    }
+
+    #[test]
+    fn branch_lines_keep_every_entry_in_line_order() {
+        let v = vec![
+            BranchLine {
+                line: 9,
+                covered: 1,
+                total: 2,
+            },
+            BranchLine {
+                line: 0,
+                covered: 3,
+                total: 7,
+            },
+            BranchLine {
+                line: 9,
+                covered: 0,
+                total: 4,
+            },
+            BranchLine {
+                line: 15,
+                covered: 16,
+                total: 17,
+            },
+            BranchLine {
+                line: 15,
+                covered: 15,
+                total: 15,
+            },
+            BranchLine {
+                line: 16,
+                covered: 0,
+                total: 0,
+            },
+            BranchLine {
+                line: 300,
+                covered: 2,
+                total: 1,
+            },
+            BranchLine {
+                line: 1 << 30,
+                covered: u32::MAX,
+                total: u32::MAX,
+            },
+        ];
+        let bl = BranchLines::from(v.clone());
+        let mut want = v;
+        want.sort_by_key(|b| b.line);
+        assert_eq!(bl.iter().collect::<Vec<_>>(), want);
+        assert_eq!(bl.len(), 8);
+        let total: u64 = want.iter().map(|b| u64::from(b.total)).sum();
+        let covered: u64 = want.iter().map(|b| u64::from(b.covered.min(b.total))).sum();
+        assert_eq!(bl.counts(), (total, covered));
+        assert_eq!(
+            serde_json::to_value(&bl).unwrap(),
+            serde_json::to_value(&want).unwrap()
+        );
+        assert!(BranchLines::default().is_empty());
+    }
+
+    #[test]
+    fn branch_builder_equals_group() {
+        let mut r = rng(11);
+        for case in 0..200 {
+            let n = r(200) as usize;
+            let spread = [3, 30, 1 << 24][case % 3];
+            let mut input: Vec<(u32, bool)> =
+                (0..n).map(|_| (r(spread) as u32, r(2) == 1)).collect();
+            if case % 2 == 0 {
+                input.sort_by_key(|b| b.0);
+            }
+            let mut b = BranchLinesBuilder::default();
+            for &(l, t) in &input {
+                b.push(l, t);
+            }
+            assert_eq!(b.is_empty(), input.is_empty());
+            let got: Vec<BranchLine> = b.finish().iter().collect();
+            assert_eq!(got, BranchLine::group(input), "case {case}");
+        }
     }
 
     #[test]

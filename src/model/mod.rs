@@ -5,8 +5,8 @@ pub mod findings;
 pub mod tests;
 
 pub use coverage::{
-    BranchLine, Coverage, CoverageTotals, DeclaredTotals, FileCoverage, Function, LineHits,
-    LineHitsBuilder, StatementCounts,
+    BranchLine, BranchLines, BranchLinesBuilder, Coverage, CoverageTotals, DeclaredTotals,
+    FileCoverage, Function, LineHits, LineHitsBuilder, StatementCounts,
 };
 pub use findings::{
     Category, Finding, FindingCounts, Findings, Level, Location, PackageRef, RuleInfo, Severity,

@@ -89,7 +89,7 @@ fn branches(cov: &Coverage, file: &str) -> Vec<(u32, u32, u32)> {
     cov.files[file]
         .branches
         .iter()
-        .map(|b: &BranchLine| (b.line, b.covered, b.total))
+        .map(|b: BranchLine| (b.line, b.covered, b.total))
         .collect()
 }
 
