@@ -50,7 +50,7 @@ measure() { python3 scripts/bench/measure.py "$@" | tee -a "$RESULTS"; }
 
 for f in cobertura.xml lcov.info junit.xml; do
   measure "cat $f" -- $CORE cat "$DATA/$f"
-  for i in 1 2 3; do
+  for i in 1 2 3 4 5; do
     measure "shipgate $f" -- $CORE "$BIN" inspect --json --root "$DATA" "$DATA/$f"
   done
 done
