@@ -2096,31 +2096,12 @@ fn deploy_run_in_progress_landing_after_the_final_status_is_overwritten() {
     .stderr(std::process::Stdio::piped())
     .spawn()
     .unwrap();
-    wait_for("the held in_progress", || gh.held_requests() == 1);
-    assert_eq!(states(&gh), vec![Vec::<String>::new()]);
-    let t0 = std::time::Instant::now();
-    sigterm(&child);
-    let o = child.wait_with_output().unwrap();
-    let took = t0.elapsed();
-    assert_eq!(o.status.code(), Some(143), "{}", err(&o));
-    // Whatever shipgate did, the held request is stored before the states are read.
-    wait_for("the held in_progress stored", || {
-        gh.held_requests() == 0 && gh.requests_matching("POST", "*/statuses").len() >= 2
-    });
+    let (o, took) = sigterm_while_in_progress_is_held(&gh, child);
     // Stored as GitHub would have them: the final status (written 2 s after the signal), the
     // held in_progress (4 s after it was sent), then the final status again, so the newest is
     // the final one.
     let why = "cancelled by SIGTERM before the deploy command started";
-    assert_eq!(
-        described_states(&gh),
-        vec![vec![
-            pair("error", why),
-            pair("in_progress", "deploying to staging"),
-            pair("error", why),
-        ]],
-        "{}",
-        err(&o)
-    );
+    assert_error_in_progress_error(&gh, why, &o);
     assert!(
         err(&o).contains("in_progress arrived after the final status; writing it again"),
         "{}",
@@ -2168,6 +2149,40 @@ fn delay_answer(gh: &Server, path: &str, secs: u64) {
     );
 }
 
+/// SIGTERM once the `in_progress` request is held (and no status stored yet); the step's
+/// output and how long it took to end after the signal, once the held request is stored.
+fn sigterm_while_in_progress_is_held(
+    gh: &Server,
+    child: std::process::Child,
+) -> (std::process::Output, Duration) {
+    wait_for("the held in_progress", || gh.held_requests() == 1);
+    assert_eq!(states(gh), vec![Vec::<String>::new()]);
+    let t0 = std::time::Instant::now();
+    sigterm(&child);
+    let o = child.wait_with_output().unwrap();
+    let took = t0.elapsed();
+    assert_eq!(o.status.code(), Some(143), "{}", err(&o));
+    // Whatever shipgate did, the held request is stored before the states are read.
+    wait_for("the held in_progress stored", || {
+        gh.held_requests() == 0 && gh.requests_matching("POST", "*/statuses").len() >= 2
+    });
+    (o, took)
+}
+
+/// The one deployment's statuses: the final `error`, the late `in_progress`, `error` again.
+fn assert_error_in_progress_error(gh: &Server, why: &str, o: &std::process::Output) {
+    assert_eq!(
+        described_states(gh),
+        vec![vec![
+            pair("error", why),
+            pair("in_progress", "deploying to staging"),
+            pair("error", why),
+        ]],
+        "{}",
+        err(o)
+    );
+}
+
 fn start_step(gh: &Server, dir: &Path) -> std::process::Child {
     step(
         gh,
@@ -2195,26 +2210,9 @@ fn deploy_start_cancelled_while_in_progress_is_held_ends_in_error() {
     let dir = tempfile::tempdir().unwrap();
     hold_in_progress(&gh);
     let child = start_step(&gh, dir.path());
-    wait_for("the held in_progress", || gh.held_requests() == 1);
-    let t0 = std::time::Instant::now();
-    sigterm(&child);
-    let o = child.wait_with_output().unwrap();
-    let took = t0.elapsed();
-    assert_eq!(o.status.code(), Some(143), "{}", err(&o));
-    wait_for("the held in_progress stored", || {
-        gh.held_requests() == 0 && gh.requests_matching("POST", "*/statuses").len() >= 2
-    });
+    let (o, took) = sigterm_while_in_progress_is_held(&gh, child);
     let why = "cancelled by SIGTERM while the deployment was being started";
-    assert_eq!(
-        described_states(&gh),
-        vec![vec![
-            pair("error", why),
-            pair("in_progress", "deploying to staging"),
-            pair("error", why),
-        ]],
-        "{}",
-        err(&o)
-    );
+    assert_error_in_progress_error(&gh, why, &o);
     let id = gh.deployments(REPO)[0].id;
     assert!(
         err(&o).contains(&format!("deployment {id} to staging → error: {why}")),
