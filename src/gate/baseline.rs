@@ -544,10 +544,19 @@ impl Baseline {
 
     /// Whether the base run read this section (stored exactly or as a sketch).
     fn has(&self, s: Section) -> bool {
+        (match s {
+            Section::Files => !self.files.is_empty(),
+            Section::Tests => self.tests.is_some(),
+            Section::Findings => self.findings.is_some(),
+        }) || self.stored(s).is_some()
+    }
+
+    /// The section's sketch as read back from a digest.
+    fn stored(&self, s: Section) -> Option<&Sketch> {
         match s {
-            Section::Files => !self.files.is_empty() || self.sketches.files.is_some(),
-            Section::Tests => self.tests.is_some() || self.sketches.tests.is_some(),
-            Section::Findings => self.findings.is_some() || self.sketches.findings.is_some(),
+            Section::Files => self.sketches.files.as_ref(),
+            Section::Tests => self.sketches.tests.as_ref(),
+            Section::Findings => self.sketches.findings.as_ref(),
         }
     }
 
@@ -583,12 +592,7 @@ impl Baseline {
 
     /// The section's sketch: the stored one, or one of `cells` built from full hashes.
     fn sketch_of(&self, s: Section, cells: usize) -> Sketch {
-        let stored = match s {
-            Section::Files => &self.sketches.files,
-            Section::Tests => &self.sketches.tests,
-            Section::Findings => &self.sketches.findings,
-        };
-        if let Some(k) = stored {
+        if let Some(k) = self.stored(s) {
             return k.clone();
         }
         let mut k = Sketch::new(s.width(), cells);
@@ -651,12 +655,7 @@ impl Baseline {
         let mut plan: Vec<(Section, Option<Vec<u8>>, usize)> = Vec::new();
         let mut open: Vec<(Section, Vec<u8>)> = Vec::new();
         for s in Section::ALL.into_iter().filter(|s| self.has(*s)) {
-            let stored = match s {
-                Section::Files => self.sketches.files.is_some(),
-                Section::Tests => self.sketches.tests.is_some(),
-                Section::Findings => self.sketches.findings.is_some(),
-            };
-            if stored {
+            if self.stored(s).is_some() {
                 let k = self.sketch_of(s, 0);
                 left = left.saturating_sub(k.cells() * cell_bytes(k.width()) + 2);
                 plan.push((s, None, k.cells()));
